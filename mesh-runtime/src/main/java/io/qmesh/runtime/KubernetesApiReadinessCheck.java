@@ -33,7 +33,15 @@ public class KubernetesApiReadinessCheck implements HealthCheck {
             return HealthCheckResponse.named(NAME).up().withData("server", server).build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named(NAME).down().withData("server", server)
-                    .withData("error", String.valueOf(e.getMessage())).build();
+                    .withData("reason", "Kubernetes API did not answer: " + rootCause(e)).build();
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 }

@@ -1,0 +1,56 @@
+# qmesh — the commands a developer and CI use. Each target says what it needs when it cannot run.
+MVN      ?= ./mvnw -B
+SERVICES := mesh-controller cert-manager-svc xds-service sidecar-injector
+REGISTRY ?=
+TAG      ?= 0.1.0-SNAPSHOT
+
+.PHONY: help build test golden demo bench images native deploy clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+build: ## compile and package every module (no tests)
+	$(MVN) install -DskipTests
+
+test: ## run every test: unit (*Test) and integration (*IT)
+	$(MVN) verify
+
+golden: ## rewrite golden files (generated CRDs, config) from the code; review the diff before committing
+	$(MVN) verify -Dgolden.update=true
+
+demo: ## the bookstore walkthrough: on a cluster if kubectl reaches one, else on this machine (local-mesh)
+	@echo "make demo: the bookstore walkthrough is not built yet." >&2
+	@echo "  missing: the bookstore apps and local-mesh (issue 'Proxyless gRPC and local-mesh')," >&2
+	@echo "           and the cluster walkthrough (issue 'k8s/ install, the cluster walkthrough')." >&2
+	@exit 1
+
+bench: ## benchmarks; results go to docs/benchmarks.md
+	@echo "make bench: no benchmark is built yet (the CA, xDS and webhook issues add them)." >&2
+	@exit 1
+
+images: build ## JVM container images of the four services (needs Docker or Podman)
+	@engine=$$(command -v docker || command -v podman) || { \
+	  echo "make images: needs Docker or Podman, neither is installed here." >&2; exit 1; }; \
+	for s in $(SERVICES); do \
+	  $$engine build -f $$s/src/main/docker/Dockerfile.jvm -t $(REGISTRY)qmesh/$$s:$(TAG) $$s || exit 1; \
+	done
+
+native: ## native executables and images (Mandrel builder image: needs Docker or Podman)
+	@command -v docker >/dev/null || command -v podman >/dev/null || { \
+	  echo "make native: builds inside the Mandrel builder image and needs Docker or Podman." >&2; exit 1; }
+	$(MVN) install -Pnative -DskipTests
+	@engine=$$(command -v docker || command -v podman); \
+	for s in $(SERVICES); do \
+	  $$engine build -f $$s/src/main/docker/Dockerfile.native -t $(REGISTRY)qmesh/$$s:$(TAG)-native $$s || exit 1; \
+	done
+
+deploy: ## install qmesh into the cluster kubectl points at
+	@command -v kubectl >/dev/null || { echo "make deploy: needs kubectl." >&2; exit 1; }
+	@ls k8s/*.yaml >/dev/null 2>&1 || { \
+	  echo "make deploy: only the CRDs exist yet (k8s/crds/); the control-plane manifests arrive with" >&2; \
+	  echo "  issue 'k8s/ install, the cluster walkthrough'. Apply the CRDs alone: kubectl apply -f k8s/crds/" >&2; \
+	  exit 1; }
+	kubectl apply -f k8s/
+
+clean: ## remove build output
+	$(MVN) clean
