@@ -53,10 +53,6 @@ native: ## native executables and images (Mandrel builder image: needs Docker or
 
 deploy: ## install qmesh into the cluster kubectl points at
 	@command -v kubectl >/dev/null || { echo "make deploy: needs kubectl." >&2; exit 1; }
-	@ls k8s/*.yaml >/dev/null 2>&1 || { \
-	  echo "make deploy: only the CRDs exist yet (k8s/crds/); the control-plane manifests arrive with" >&2; \
-	  echo "  issue 'k8s/ install, the cluster walkthrough'. Apply the CRDs alone: kubectl apply -f k8s/crds/" >&2; \
-	  exit 1; }
 	kubectl apply -f k8s/
 
 clean: ## remove build output

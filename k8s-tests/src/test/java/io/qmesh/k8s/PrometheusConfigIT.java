@@ -1,0 +1,29 @@
+package io.qmesh.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qmesh.k8s.LocalScrapeConfig.DiscoveredPod;
+import io.qmesh.testing.ExternalCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped Prometheus scrape configuration passes Prometheus' own checker. */
+class PrometheusConfigIT {
+
+    @Test
+    void scrapeConfig_withDiscoveryAsStaticTargets_passesPromtoolCheck(@TempDir Path dir) throws Exception {
+        ExternalCommand.assumeInstalled("promtool", "apt-get install prometheus (.ci/run does)");
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, LocalScrapeConfig.localized(Map.of("qmesh-control-plane", List.of(
+                new DiscoveredPod("127.0.0.1:9091", Map.of("__meta_kubernetes_pod_annotation_prometheus_io_scrape", "true"))))));
+
+        ExternalCommand.Result result = ExternalCommand.run(dir, "promtool", "check", "config", config.toString());
+
+        assertThat(result.succeeded()).as("%s%s", result.stdout(), result.stderr()).isTrue();
+        assertThat(Files.readString(config)).contains("relabel_configs").doesNotContain("kubernetes_sd_configs");
+    }
+}
