@@ -4,7 +4,7 @@ SERVICES := mesh-controller cert-manager-svc xds-service sidecar-injector
 REGISTRY ?=
 TAG      ?= 0.1.0-SNAPSHOT
 
-.PHONY: help build test golden demo bench images native deploy clean
+.PHONY: help build test golden demo e2e-kind bench images native deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -19,10 +19,20 @@ golden: ## rewrite golden files (generated CRDs, config) from the code; review t
 	$(MVN) verify -Dgolden.update=true
 
 demo: ## the bookstore walkthrough: on a cluster if kubectl reaches one, else on this machine (local-mesh)
-	@echo "make demo: the bookstore walkthrough is not built yet." >&2
-	@echo "  missing: the bookstore apps and local-mesh (issue 'Proxyless gRPC and local-mesh')," >&2
-	@echo "           and the cluster walkthrough (issue 'k8s/ install, the cluster walkthrough')." >&2
-	@exit 1
+	@if command -v kubectl >/dev/null && kubectl cluster-info --request-timeout=5s >/dev/null 2>&1; then \
+	  scripts/demo-cluster.sh; \
+	else \
+	  echo "make demo: no Kubernetes cluster reachable, and the one-machine walkthrough (local-mesh) is not built yet." >&2; \
+	  echo "  missing: local-mesh's walkthrough (issue 'Proxyless gRPC and local-mesh')." >&2; \
+	  exit 1; \
+	fi
+
+e2e-kind: ## the cluster walkthrough unattended, with assertions, on a kind cluster (needs Docker and kind)
+	@command -v docker >/dev/null && command -v kind >/dev/null || { \
+	  echo "make e2e-kind: needs Docker and kind." >&2; exit 1; }
+	kind get clusters | grep -qx qmesh-e2e || kind create cluster --name qmesh-e2e
+	kubectl config use-context kind-qmesh-e2e
+	UNATTENDED=1 scripts/demo-cluster.sh
 
 bench: ## benchmarks (JUnit tests tagged "bench"); each writes target/bench/*.md, gathered into docs/benchmarks.md
 	@ls */src/test/java >/dev/null 2>&1 && grep -rlq '@Tag("bench")' */src/test/java || { \
