@@ -50,9 +50,24 @@ final class ClusterState {
         return apply(yaml, o -> true);
     }
 
+    /** Turns permissive traffic policy mode on or off in the mesh's MeshConfig (a merge patch, as kubectl patch would). */
+    void patchMeshConfig(boolean permissive) {
+        client.genericKubernetesResources("config.qmesh.io/v1alpha1", "MeshConfig").inNamespace("qmesh-system")
+                .withName("qmesh-mesh-config").edit(config -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> spec = (Map<String, Object>) config.getAdditionalProperties()
+                            .computeIfAbsent("spec", k -> new java.util.LinkedHashMap<String, Object>());
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> traffic = (Map<String, Object>) spec.computeIfAbsent("traffic",
+                            k -> new java.util.LinkedHashMap<String, Object>());
+                    traffic.put("enablePermissiveTrafficPolicyMode", permissive);
+                    return config;
+                });
+    }
+
     /** The Pod, and an EndpointSlice for every Service in its namespace whose selector matches its labels. */
     void register(Workload workload) {
-        String uid = UUID.nameUUIDFromBytes((workload.namespace() + "/" + workload.name()).getBytes()).toString();
+        String uid = uid(workload.namespace(), workload.name());
         Pod pod = new PodBuilder()
                 .withNewMetadata().withNamespace(workload.namespace()).withName(workload.name()).withUid(uid)
                 .withLabels(workload.labels()).endMetadata()
@@ -69,6 +84,11 @@ final class ClusterState {
             }
             client.resource(slice(service, workload, uid)).createOr(NonDeletingOperation::update);
         }
+    }
+
+    /** The pod's uid: stable per name, so a restarted local-mesh describes the same pods. */
+    static String uid(String namespace, String name) {
+        return UUID.nameUUIDFromBytes((namespace + "/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     private static EndpointSlice slice(Service service, Workload workload, String uid) {

@@ -1,0 +1,45 @@
+package io.qmesh.localmesh;
+
+import java.io.PrintStream;
+import java.time.Duration;
+
+/** A running local mesh: control plane, cluster state and the demo apps, as the walkthrough and the tests drive it. */
+record Mesh(ControlPlane controlPlane, ClusterState cluster, DemoWorkloads apps, Walkthrough walkthrough) {
+
+    /** Brings everything up: API, mesh configuration and demo objects, the four services, the demo apps. */
+    static Mesh up(Layout layout, Processes processes, ControlPlane controlPlane, PrintStream out) {
+        out.println("== Starting the in-memory Kubernetes API");
+        controlPlane.startApi(LocalMesh.START_TIMEOUT);
+        ClusterState cluster = new ClusterState(controlPlane.client());
+        cluster.apply(layout.k8s().resolve("01-namespace.yaml"));
+        cluster.apply(layout.k8s().resolve("examples/meshconfig.yaml"));
+        cluster.apply(layout.k8s().resolve("30-webhook.yaml"));
+        cluster.apply(layout.demoManifests().resolve("00-namespaces.yaml"));
+        cluster.apply(layout.demoManifests().resolve("10-identities-and-services.yaml"));
+        cluster.patchMeshConfig(true);
+        out.println("== Starting cert-manager-svc, mesh-controller, xds-service, sidecar-injector (logs in "
+                + layout.work().resolve("logs") + ")");
+        controlPlane.startServices(LocalMesh.START_TIMEOUT);
+        WorkloadCertificates certificates = new WorkloadCertificates(controlPlane.caAddress(), controlPlane.agentToken());
+        DemoWorkloads apps = new DemoWorkloads(layout, processes, cluster, certificates, controlPlane.xdsAddress());
+        out.println("== Starting bookwarehouse, bookstore v1, bookbuyer, bookthief as proxyless gRPC workloads");
+        apps.start(DemoWorkloads.BOOKWAREHOUSE, LocalMesh.START_TIMEOUT);
+        apps.start(DemoWorkloads.BOOKSTORE_V1, LocalMesh.START_TIMEOUT);
+        DemoWorkloads.RunningApp buyer = apps.start(DemoWorkloads.BOOKBUYER, LocalMesh.START_TIMEOUT);
+        DemoWorkloads.RunningApp thief = apps.start(DemoWorkloads.BOOKTHIEF, LocalMesh.START_TIMEOUT);
+        out.println("   bookbuyer's page: " + buyer.pageUrl() + "   bookthief's page: " + thief.pageUrl());
+        return new Mesh(controlPlane, cluster, apps, new Walkthrough(cluster, layout, out));
+    }
+
+    DemoWorkloads.RunningApp buyer() {
+        return apps.get(DemoWorkloads.BOOKBUYER);
+    }
+
+    DemoWorkloads.RunningApp thief() {
+        return apps.get(DemoWorkloads.BOOKTHIEF);
+    }
+
+    void startBookstoreV2() {
+        apps.start(DemoWorkloads.BOOKSTORE_V2, Duration.ofMinutes(2));
+    }
+}
