@@ -27,4 +27,20 @@ public final class TestRoots {
     public static BigInteger serial() {
         return Serials.random128(TestCsrs.RANDOM);
     }
+
+    /** A CA certificate for {@code keys} signed by {@code parent} (a user's intermediate). */
+    public static Ca intermediate(Ca parent, Clock clock) throws Exception {
+        KeyPair keys = Keys.p256(TestCsrs.RANDOM);
+        Validity validity = Validity.bounded(null, Duration.ofDays(365), clock);
+        var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(parent.certificate(), serial(),
+                java.util.Date.from(validity.notBefore()), java.util.Date.from(validity.notAfter()),
+                new javax.security.auth.x500.X500Principal("O=user,CN=user intermediate"), keys.getPublic())
+                .addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                        new org.bouncycastle.asn1.x509.BasicConstraints(0))
+                .addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                        new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign));
+        var holder = builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                .setProvider(Bc.PROVIDER).build(parent.keys().getPrivate()));
+        return new Ca(keys, new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(holder));
+    }
 }
