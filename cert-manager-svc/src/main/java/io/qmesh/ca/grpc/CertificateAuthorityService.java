@@ -75,17 +75,22 @@ public class CertificateAuthorityService extends CertificateAuthorityGrpc.Certif
     public void watchTrustBundle(WatchTrustBundleRequest request, StreamObserver<TrustBundle> response) {
         String token = BearerTokenInterceptor.TOKEN.get();
         ServerCallStreamObserver<TrustBundle> stream = (ServerCallStreamObserver<TrustBundle>) response;
+        Subscriber subscriber = new Subscriber("subscriber=" + request.getSubscriber(), stream);
+        // gRPC accepts the cancel handler only while this method runs, not later on a worker
+        stream.setOnCancelHandler(() -> subscribers.remove(subscriber));
         workers.execute(Context.current().wrap(() -> {
             TokenReviewAuthenticator.Result who = issuance.authenticate(token);
             if (who.refusal() != null) {
                 stream.onError(Protos.status(who.refusal()).asRuntimeException());
                 return;
             }
-            Subscriber subscriber = new Subscriber(who.caller() + " subscriber=" + request.getSubscriber(), stream);
-            stream.setOnCancelHandler(() -> subscribers.remove(subscriber));
             subscribers.add(subscriber);
+            if (stream.isCancelled()) {
+                subscribers.remove(subscriber);
+                return;
+            }
             subscriber.send(signer.bundle());
-            LOG.infof("trust bundle watch opened caller=%s", subscriber.name);
+            LOG.infof("trust bundle watch opened caller=%s %s", who.caller(), subscriber.name);
         }));
     }
 
