@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     @Test
-    void certificateBuilding_importsNoIoAndReadsNoClock() {
-        PureCoreCheck.assertPure("io.qmesh.ca", "io.qmesh.ca.issue..");
+    void certificateBuildingTrustAndPolicy_importNoIoAndReadNoClock() {
+        PureCoreCheck.assertPure("io.qmesh.ca", "io.qmesh.ca.issue..", "io.qmesh.ca.trust..", "io.qmesh.ca.policy..");
     }
 }

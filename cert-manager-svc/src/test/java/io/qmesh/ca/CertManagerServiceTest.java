@@ -18,6 +18,7 @@ class CertManagerServiceTest {
     @Test
     void readiness_whileKubernetesApiAnswers_isUp() {
         ServiceEndpoints.assertReadyWith("kubernetes-api");
+        ServiceEndpoints.assertReadyWith("ca-root");
     }
 
     @Test

@@ -1,0 +1,44 @@
+package io.qmesh.ca;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.qmesh.ca.issue.LeafKind;
+import io.qmesh.ca.issue.Refusal;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/**
+ * {@code qmesh_ca_certificates_issued_total{kind,signer}}, {@code qmesh_ca_issue_duration_seconds}
+ * (histogram) and {@code qmesh_ca_issue_rejected_total{reason}}. The root expiry gauge lives with the root.
+ */
+@ApplicationScoped
+public class CaMetrics {
+
+    private final MeterRegistry registry;
+    private final Timer duration;
+
+    CaMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.duration = Timer.builder("qmesh_ca_issue_duration")
+                .description("Time to answer one Issue call, from request to signed chain or refusal")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+    }
+
+    public void issued(LeafKind kind, String signer) {
+        Counter.builder("qmesh_ca_certificates_issued").description("Certificates issued")
+                .tag("kind", kind.label()).tag("signer", signer).register(registry).increment();
+    }
+
+    public void rejected(Refusal refusal) {
+        Counter.builder("qmesh_ca_issue_rejected").description("Issue calls refused, by reason")
+                .tag("reason", refusal.reason().label()).register(registry).increment();
+    }
+
+    public void took(Duration took) {
+        duration.record(took);
+    }
+}
