@@ -1,0 +1,175 @@
+package io.qmesh.controller.compile;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.qmesh.api.mesh.v1.AppProtocol;
+import io.qmesh.api.mesh.v1.Endpoint;
+import io.qmesh.api.mesh.v1.EndpointPort;
+import io.qmesh.api.mesh.v1.Identity;
+import io.qmesh.api.mesh.v1.ObjectRef;
+import io.qmesh.api.mesh.v1.Service;
+import io.qmesh.api.mesh.v1.ServiceEndpoints;
+import io.qmesh.api.mesh.v1.WorkloadIdentity;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Services, their ready endpoints, and the workload identities (ServiceAccounts) of enrolled namespaces. */
+final class ServiceTranslator {
+
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    private static final String DEFAULT_SERVICE_ACCOUNT = "default";
+
+    private ServiceTranslator() {
+    }
+
+    static List<String> hostnames(io.fabric8.kubernetes.api.model.Service s, String clusterDomain) {
+        String name = s.getMetadata().getName();
+        String ns = s.getMetadata().getNamespace();
+        return List.of(name, name + "." + ns, name + "." + ns + ".svc", name + "." + ns + ".svc." + clusterDomain);
+    }
+
+    static Service service(io.fabric8.kubernetes.api.model.Service s, String clusterDomain) {
+        Service.Builder out = Service.newBuilder().setRef(Refs.of(s));
+        List<ServicePort> ports = new ArrayList<>(s.getSpec() == null || s.getSpec().getPorts() == null
+                ? List.of() : s.getSpec().getPorts());
+        ports.sort(Comparator.comparing((ServicePort p) -> p.getPort() == null ? 0 : p.getPort())
+                .thenComparing(p -> Objects.toString(p.getName(), "")));
+        for (ServicePort p : ports) {
+            int port = p.getPort() == null ? 0 : p.getPort();
+            out.addPorts(io.qmesh.api.mesh.v1.ServicePort.newBuilder()
+                    .setName(Objects.toString(p.getName(), ""))
+                    .setPort(port)
+                    .setTargetPort(targetPort(p.getTargetPort(), port))
+                    .setAppProtocol(appProtocol(p.getAppProtocol(), p.getName())));
+        }
+        TreeSet<String> ips = new TreeSet<>();
+        if (s.getSpec() != null) {
+            if (s.getSpec().getClusterIPs() != null) {
+                ips.addAll(s.getSpec().getClusterIPs());
+            }
+            if (s.getSpec().getClusterIP() != null) {
+                ips.add(s.getSpec().getClusterIP());
+            }
+        }
+        ips.remove("None");
+        ips.remove("");
+        out.addAllClusterIps(ips);
+        out.addAllHostnames(hostnames(s, clusterDomain));
+        return out.build();
+    }
+
+    /** A numeric targetPort; a named one resolves per endpoint (EndpointSlice ports), so 0 here. */
+    private static int targetPort(IntOrString target, int port) {
+        if (target == null) {
+            return port;
+        }
+        return target.getIntVal() != null ? target.getIntVal() : 0;
+    }
+
+    /** {@code appProtocol}, else the port name's prefix ({@code http-}, {@code grpc-}, {@code tcp-}), else HTTP. */
+    static AppProtocol appProtocol(String appProtocol, String portName) {
+        if (appProtocol != null && !appProtocol.isBlank()) {
+            String p = appProtocol.toLowerCase(Locale.ROOT);
+            return switch (p) {
+                case "http" -> AppProtocol.HTTP;
+                case "http2", "h2c", "kubernetes.io/h2c" -> AppProtocol.HTTP2;
+                case "grpc" -> AppProtocol.GRPC;
+                case "tcp", "https", "tls", "kubernetes.io/ws", "kubernetes.io/wss" -> AppProtocol.TCP;
+                default -> AppProtocol.HTTP;
+            };
+        }
+        String name = portName == null ? "" : portName.toLowerCase(Locale.ROOT);
+        if (name.startsWith("grpc-") || name.equals("grpc")) {
+            return AppProtocol.GRPC;
+        }
+        if (name.startsWith("tcp-") || name.equals("tcp")) {
+            return AppProtocol.TCP;
+        }
+        if (name.startsWith("http2-") || name.equals("http2")) {
+            return AppProtocol.HTTP2;
+        }
+        return AppProtocol.HTTP;
+    }
+
+    /** Ready endpoints of every mesh service, merged over its EndpointSlices, sorted by address. */
+    static List<ServiceEndpoints> endpoints(MeshIndex index, MeshInputs inputs) {
+        Map<ObjectRef, Map<String, Endpoint>> byService = new TreeMap<>(Refs.ORDER);
+        for (EndpointSlice slice : index.inMesh(inputs.endpointSlices())) {
+            Map<String, String> labels = slice.getMetadata().getLabels();
+            String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+            String ns = slice.getMetadata().getNamespace();
+            if (serviceName == null || index.meshService(ns, serviceName).isEmpty()) {
+                continue;
+            }
+            Map<String, Endpoint> endpoints = byService.computeIfAbsent(Refs.of(ns, serviceName), k -> new TreeMap<>());
+            List<EndpointPort> ports = new ArrayList<>();
+            if (slice.getPorts() != null) {
+                for (var p : slice.getPorts()) {
+                    if (p.getPort() != null) {
+                        ports.add(EndpointPort.newBuilder().setName(Objects.toString(p.getName(), "")).setPort(p.getPort()).build());
+                    }
+                }
+            }
+            ports.sort(Comparator.comparing(EndpointPort::getPort).thenComparing(EndpointPort::getName));
+            if (slice.getEndpoints() == null) {
+                continue;
+            }
+            for (var e : slice.getEndpoints()) {
+                boolean ready = e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady());
+                if (!ready || e.getAddresses() == null) {
+                    continue;
+                }
+                Endpoint.Builder template = Endpoint.newBuilder().addAllPorts(ports).setReady(true);
+                var target = e.getTargetRef();
+                if (target != null && "Pod".equals(target.getKind()) && target.getName() != null) {
+                    String podNs = Refs.orDefault(target.getNamespace(), ns);
+                    template.setPod(Refs.of(podNs, target.getName()));
+                    template.setPodUid(Objects.toString(target.getUid(), ""));
+                    String sa = index.pod(podNs, target.getName()).map(ServiceTranslator::serviceAccount)
+                            .orElse(DEFAULT_SERVICE_ACCOUNT);
+                    template.setIdentity(Refs.identity(podNs, sa));
+                }
+                for (String address : e.getAddresses()) {
+                    endpoints.putIfAbsent(address, template.clone().setAddress(address).build());
+                }
+            }
+        }
+        List<ServiceEndpoints> out = new ArrayList<>();
+        byService.forEach((service, endpoints) -> out.add(ServiceEndpoints.newBuilder()
+                .setService(service).addAllEndpoints(endpoints.values()).build()));
+        return out;
+    }
+
+    /** ServiceAccounts of enrolled namespaces, and those their pods run as. */
+    static List<WorkloadIdentity> identities(MeshIndex index, MeshInputs inputs) {
+        TreeSet<Identity> identities = new TreeSet<>(Refs.IDENTITY_ORDER);
+        for (ServiceAccount sa : index.inMesh(inputs.serviceAccounts())) {
+            identities.add(Refs.identity(sa.getMetadata().getNamespace(), sa.getMetadata().getName()));
+        }
+        for (Pod pod : index.inMesh(inputs.pods())) {
+            identities.add(Refs.identity(pod.getMetadata().getNamespace(), serviceAccount(pod)));
+        }
+        List<WorkloadIdentity> out = new ArrayList<>();
+        for (Identity id : identities) {
+            out.add(WorkloadIdentity.newBuilder().setIdentity(id)
+                    .setSpiffeId(io.qmesh.api.Identity.of(id.getNamespace(), id.getServiceAccount())
+                            .spiffeId(index.settings.getTrustDomain()))
+                    .build());
+        }
+        return out;
+    }
+
+    static String serviceAccount(Pod pod) {
+        String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
+        return Refs.orDefault(sa, DEFAULT_SERVICE_ACCOUNT);
+    }
+}
