@@ -1,5 +1,6 @@
 package io.qmesh.localmesh;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -8,6 +9,16 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.qmesh.api.crd.MeshResource;
+import io.qmesh.api.crd.config.MeshConfig;
+import io.qmesh.api.crd.policy.Egress;
+import io.qmesh.api.crd.policy.IngressBackend;
+import io.qmesh.api.crd.policy.Retry;
+import io.qmesh.api.crd.policy.UpstreamTrafficSetting;
+import io.qmesh.api.crd.smi.HTTPRouteGroup;
+import io.qmesh.api.crd.smi.TCPRoute;
+import io.qmesh.api.crd.smi.TrafficSplit;
+import io.qmesh.api.crd.smi.TrafficTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,15 +46,38 @@ final class ClusterState {
         this.client = client;
     }
 
+    /** The custom resources local-mesh applies, by their typed classes: the in-memory API serves no discovery. */
+    private static final List<Class<? extends MeshResource<?>>> MESH_KINDS = List.of(MeshConfig.class, TrafficTarget.class,
+            HTTPRouteGroup.class, TCPRoute.class, TrafficSplit.class, Retry.class, UpstreamTrafficSetting.class, Egress.class,
+            IngressBackend.class);
+
     /** Creates or updates every object of the file the filter accepts; returns what was applied. */
     List<HasMetadata> apply(Path yaml, Predicate<HasMetadata> filter) {
         try (InputStream in = Files.newInputStream(yaml)) {
             List<HasMetadata> objects = client.load(in).items().stream().filter(filter).toList();
-            objects.forEach(o -> client.resource(o).createOr(NonDeletingOperation::update));
+            objects.forEach(this::createOrUpdate);
             return objects;
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + yaml, e);
         }
+    }
+
+    private void createOrUpdate(HasMetadata object) {
+        if (object instanceof GenericKubernetesResource generic) {
+            Class<? extends MeshResource<?>> type = MESH_KINDS.stream()
+                    .filter(k -> HasMetadata.getApiVersion(k).equals(generic.getApiVersion()) && HasMetadata.getKind(k).equals(generic.getKind()))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("local-mesh cannot apply " + generic.getApiVersion()
+                            + " " + generic.getKind() + " " + generic.getMetadata().getName() + ": not a qmesh or SMI kind"));
+            createOrUpdateTyped(type, generic);
+            return;
+        }
+        client.resource(object).createOr(NonDeletingOperation::update);
+    }
+
+    private <T extends MeshResource<?>> void createOrUpdateTyped(Class<T> type, GenericKubernetesResource generic) {
+        T typed = client.getKubernetesSerialization().convertValue(generic, type);
+        client.resources(type).inNamespace(generic.getMetadata().getNamespace()).resource(typed)
+                .createOr(NonDeletingOperation::update);
     }
 
     List<HasMetadata> apply(Path yaml) {
@@ -52,17 +86,16 @@ final class ClusterState {
 
     /** Turns permissive traffic policy mode on or off in the mesh's MeshConfig (a merge patch, as kubectl patch would). */
     void patchMeshConfig(boolean permissive) {
-        client.genericKubernetesResources("config.qmesh.io/v1alpha1", "MeshConfig").inNamespace("qmesh-system")
-                .withName("qmesh-mesh-config").edit(config -> {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> spec = (Map<String, Object>) config.getAdditionalProperties()
-                            .computeIfAbsent("spec", k -> new java.util.LinkedHashMap<String, Object>());
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> traffic = (Map<String, Object>) spec.computeIfAbsent("traffic",
-                            k -> new java.util.LinkedHashMap<String, Object>());
-                    traffic.put("enablePermissiveTrafficPolicyMode", permissive);
-                    return config;
-                });
+        client.resources(MeshConfig.class).inNamespace("qmesh-system").withName("qmesh-mesh-config").edit(config -> {
+            if (config.getSpec() == null) {
+                config.setSpec(new MeshConfig.Spec());
+            }
+            if (config.getSpec().traffic == null) {
+                config.getSpec().traffic = new MeshConfig.Traffic();
+            }
+            config.getSpec().traffic.enablePermissiveTrafficPolicyMode = permissive;
+            return config;
+        });
     }
 
     /** The Pod, and an EndpointSlice for every Service in its namespace whose selector matches its labels. */
