@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "qmeshctl", mixinStandardHelpOptions = true, versionProvider = Qmeshctl.Version.class,
         description = "Operate a qmesh service mesh.",
-        subcommands = {NamespaceCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {NamespaceCommand.class, PolicyCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Qmeshctl {
 
     private final Supplier<KubernetesClient> clients;
