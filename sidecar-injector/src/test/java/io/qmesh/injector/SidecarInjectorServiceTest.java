@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /** sidecar-injector boots against the fabric8 mock API server and answers probes and scrapes. */
 @QuarkusTest
-@WithKubernetesTestServer
+@WithKubernetesTestServer(setup = ClusterSetup.class)
+@io.quarkus.test.common.QuarkusTestResource(io.qmesh.injector.certs.TestCaResource.class)
 class SidecarInjectorServiceTest {
 
     @Test
