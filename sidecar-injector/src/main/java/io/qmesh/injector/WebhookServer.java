@@ -1,6 +1,7 @@
 package io.qmesh.injector;
 
 import io.qmesh.injector.certs.IssuedCertificate;
+import io.qmesh.injector.certs.ReloadingKeyManager;
 import io.qmesh.injector.certs.WebhookCertificates;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -9,8 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.KeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * HTTPS for {@code POST /mutate-pod-creation} with the webhook certificate; a renewed certificate is
- * swapped in with {@code updateSSLOptions}, no restart and no dropped connection. The server starts
+ * swapped into the key manager every handshake reads, no restart and no dropped connection. The server starts
  * once the first certificate is issued (readiness says so until then).
  */
 @ApplicationScoped
@@ -35,6 +35,7 @@ public class WebhookServer {
     private final WebhookCertificates certificates;
     private final InjectorConfig config;
     private final boolean noopEndpoint;
+    private final ReloadingKeyManager keyManager = new ReloadingKeyManager();
     private volatile HttpServer server;
 
     public WebhookServer(Vertx vertx, AdmissionHandler handler, WebhookCertificates certificates, InjectorConfig config) {
@@ -47,7 +48,11 @@ public class WebhookServer {
 
     void onStart(@Observes StartupEvent event) {
         certificates.onCertificate(this::serve);
-        certificates.renewNow();
+        // off the startup thread: the service is live (and says why it is not ready) while the CA answers
+        vertx.executeBlocking(() -> {
+            certificates.renewNow();
+            return null;
+        }, false);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -65,22 +70,16 @@ public class WebhookServer {
     }
 
     private synchronized void serve(IssuedCertificate cert) {
-        SSLOptions ssl = new SSLOptions().setKeyCertOptions(keyCert(cert));
+        keyManager.update(cert);
         if (server != null) {
-            server.updateSSLOptions(ssl).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
             LOG.infof("webhook port=%d serves renewed certificate serial=%s", server.actualPort(), cert.serialNumber());
             return;
         }
-        HttpServerOptions options = new HttpServerOptions().setSsl(true).setKeyCertOptions(keyCert(cert))
+        HttpServerOptions options = new HttpServerOptions().setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(keyManager))
                 .setPort(config.webhook().port()).setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS);
         HttpServer created = vertx.createHttpServer(options).requestHandler(this::route);
         server = created.listen().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
         LOG.infof("webhook port=%d path=%s serving certificate serial=%s", server.actualPort(), PATH, cert.serialNumber());
-    }
-
-    private static PemKeyCertOptions keyCert(IssuedCertificate cert) {
-        return new PemKeyCertOptions().addCertValue(Buffer.buffer(cert.certificateChainPem()))
-                .addKeyValue(Buffer.buffer(cert.privateKeyPem()));
     }
 
     private void route(HttpServerRequest request) {

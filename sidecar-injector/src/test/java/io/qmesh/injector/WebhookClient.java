@@ -24,7 +24,14 @@ public final class WebhookClient {
 
     private final HttpClient http;
     private final int port;
+    private final X509ExtendedTrustManager trustManager;
     private volatile X509Certificate lastPeer;
+
+    private SSLContext sslContext() throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, new javax.net.ssl.TrustManager[] {trustManager}, null);
+        return ssl;
+    }
 
     public WebhookClient(String caBundleBase64, int port) throws Exception {
         this.port = port;
@@ -76,9 +83,8 @@ public final class WebhookClient {
                 return pkix.getAcceptedIssuers();
             }
         };
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, new javax.net.ssl.TrustManager[] {recording}, null);
-        http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        this.trustManager = recording;
+        http = HttpClient.newBuilder().sslContext(sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public HttpResponse<String> post(String path, String body) throws Exception {
@@ -88,9 +94,9 @@ public final class WebhookClient {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A fresh connection's server certificate. */
+    /** The server certificate of a fresh connection (new TLS context: no session resumed). */
     public X509Certificate freshPeerCertificate() throws Exception {
-        HttpClient fresh = HttpClient.newBuilder().sslContext(http.sslContext()).build();
+        HttpClient fresh = HttpClient.newBuilder().sslContext(sslContext()).build();
         fresh.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/mutate-pod-creation"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
         return lastPeer;

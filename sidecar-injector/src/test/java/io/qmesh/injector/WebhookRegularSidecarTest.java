@@ -36,11 +36,15 @@ class WebhookRegularSidecarTest {
     @Inject
     WebhookServer server;
 
+    String caBundle() {
+        return client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName("qmesh-sidecar-injector").get().getWebhooks().get(0).getClientConfig().getCaBundle();
+    }
+
     @Test
     void nativeSidecarsOff_envoyIsFirstRegularContainer() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> server.port() > 0);
-        String caBundle = client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName("qmesh-sidecar-injector").get().getWebhooks().get(0).getClientConfig().getCaBundle();
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.port() > 0 && caBundle() != null);
+        String caBundle = caBundle();
         WebhookClient webhook = new WebhookClient(caBundle, server.port());
 
         JsonNode response = WebhookEndpointTest.JSON.readTree(webhook.post(WebhookServer.PATH,
