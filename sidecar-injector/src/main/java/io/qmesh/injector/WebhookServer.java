@@ -49,10 +49,7 @@ public class WebhookServer {
     void onStart(@Observes StartupEvent event) {
         certificates.onCertificate(this::serve);
         // off the startup thread: the service is live (and says why it is not ready) while the CA answers
-        vertx.executeBlocking(() -> {
-            certificates.renewNow();
-            return null;
-        }, false);
+        certificates.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {

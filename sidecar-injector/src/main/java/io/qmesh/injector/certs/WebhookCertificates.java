@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.qmesh.injector.InjectorConfig;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +11,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -30,16 +32,19 @@ public class WebhookCertificates {
     private final CaClient ca;
     private final KubernetesClient client;
     private final InjectorConfig config;
-    private final Vertx vertx;
+    /** Its own thread: renewal must not queue behind admissions on a busy worker pool. */
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "webhook-certificate-renewal");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<Consumer<IssuedCertificate>> listeners = new CopyOnWriteArrayList<>();
     private volatile IssuedCertificate current;
-    private volatile long timer = -1;
 
-    public WebhookCertificates(CaClient ca, KubernetesClient client, InjectorConfig config, Vertx vertx) {
+    public WebhookCertificates(CaClient ca, KubernetesClient client, InjectorConfig config) {
         this.ca = ca;
         this.client = client;
         this.config = config;
-        this.vertx = vertx;
     }
 
     public List<String> dnsNames() {
@@ -61,8 +66,13 @@ public class WebhookCertificates {
         }
     }
 
+    /** Issues the first certificate on the renewal thread, then keeps renewing. */
+    public void start() {
+        renewals.execute(this::renewNow);
+    }
+
     /** Issues now (blocking); on failure retries later. */
-    public void renewNow() {
+    void renewNow() {
         try {
             IssuedCertificate cert = ca.issueWebhook(dnsNames());
             current = cert;
@@ -79,17 +89,11 @@ public class WebhookCertificates {
     }
 
     private void schedule(Duration delay) {
-        long millis = Math.max(1, delay.toMillis());
-        timer = vertx.setTimer(millis, id -> vertx.executeBlocking(() -> {
-            renewNow();
-            return null;
-        }, false));
+        renewals.schedule(this::renewNow, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
     }
 
     public void stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        renewals.shutdownNow();
     }
 
     /** Sets caBundle on every webhook of the MutatingWebhookConfiguration; logs when it does not exist yet. */
