@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /** sidecar-injector boots against the fabric8 mock API server and answers probes and scrapes. */
 @QuarkusTest
-@WithKubernetesTestServer
+@WithKubernetesTestServer(setup = ClusterSetup.class)
+@io.quarkus.test.common.QuarkusTestResource(io.qmesh.injector.certs.TestCaResource.class)
 class SidecarInjectorServiceTest {
 
     @Test
@@ -17,7 +18,15 @@ class SidecarInjectorServiceTest {
 
     @Test
     void readiness_whileKubernetesApiAnswers_isUp() {
-        ServiceEndpoints.assertReadyWith("kubernetes-api");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> ServiceEndpoints.assertReadyWith("kubernetes-api"));
+    }
+
+    @Test
+    void readiness_onceTheCaIssuedTheServingCertificate_includesWebhook() {
+        // the first certificate is requested right after start, off the startup thread
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> ServiceEndpoints.assertReadyWith("webhook"));
     }
 
     @Test
