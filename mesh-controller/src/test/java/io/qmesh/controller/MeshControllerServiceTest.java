@@ -21,6 +21,11 @@ class MeshControllerServiceTest {
     }
 
     @Test
+    void readiness_afterFirstCompile_isUpWithThePolicy() {
+        ServiceEndpoints.assertReadyWith("mesh-policy");
+    }
+
+    @Test
     void metrics_carryBuildInfo() {
         ServiceEndpoints.assertBuildInfo("mesh-controller");
     }

@@ -73,7 +73,14 @@ public class ClusterWatcher {
         started = true;
         LOG.infof("mesh=%s watching %d kinds; MeshConfig %s/%s", config.meshName(), informers.size(),
                 config.controlPlaneNamespace(), config.meshConfigName());
-        debouncer.trigger();
+        // The first compile finishes before the app is up, so the first Watch already gets a policy.
+        try {
+            executor.submit(this::compileSafely).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("first compile failed", e.getCause());
+        }
         if (config.controller().statusWrites()) {
             String identity = config.controller().identity().orElseGet(() ->
                     System.getenv().getOrDefault("HOSTNAME", "mesh-controller") + "-" + UUID.randomUUID().toString().substring(0, 8));
