@@ -2,7 +2,6 @@ package io.qmesh.ctl;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.qmesh.api.Identity;
 import io.qmesh.api.MeshLabels;
 import io.qmesh.api.crd.config.MeshConfig;
 import io.qmesh.api.crd.policy.Egress;
@@ -53,8 +52,10 @@ final class PolicyCommand {
         String namespace;
         @Option(names = "--path", description = "the request path, e.g. /buy-a-book/new")
         String path;
-        @Option(names = "--method", description = "the HTTP method, e.g. GET")
+        @Option(names = "--method", description = "the HTTP method, e.g. GET (default GET when --path is given)")
         String method;
+        @Option(names = "--header", paramLabel = "NAME=VALUE", description = "a request header, for route matches on headers")
+        java.util.Map<String, String> headers = new java.util.HashMap<>();
         @Option(names = "--mesh-name", defaultValue = MeshLabels.DEFAULT_MESH_NAME, description = "the mesh (default: ${DEFAULT-VALUE})")
         String meshName;
 
@@ -72,11 +73,17 @@ final class PolicyCommand {
             CompilerConfig config = new CompilerConfig(meshName, MeshLabels.CONTROL_PLANE_NAMESPACE,
                     CompilerConfig.DEFAULT_MESH_CONFIG_NAME, MeshLabels.DEFAULT_TRUST_DOMAIN, CompilerConfig.DEFAULT_CLUSTER_DOMAIN);
             var policy = new PolicyCompiler(config).compile(MeshInputs.of(read(cluster))).policy();
-            PolicyCheck.Verdict verdict = PolicyCheck.check(policy, new PolicyCheck.Call(
-                    Identity.of(pod.getNamespace(), serviceAccount), target.service(), target.port(),
-                    Optional.ofNullable(path), Optional.ofNullable(method)));
+            PolicyCheck.Verdict verdict;
+            try {
+                verdict = PolicyCheck.check(policy, new PolicyCheck.Call(
+                        io.qmesh.api.mesh.v1.Identity.newBuilder().setNamespace(pod.getNamespace()).setServiceAccount(serviceAccount).build(),
+                        target.service(), target.port(), Optional.ofNullable(path), Optional.ofNullable(method), headers));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, e.getMessage());
+            }
             output.object(spec.commandLine().getOut(), Output.row("verdict", verdict.allowed() ? "allow" : "deny",
-                    "rule", verdict.rule(), "reason", verdict.reason()));
+                    "source", pod.getNamespace() + "/" + pod.getName() + " (identity " + pod.getNamespace() + "/" + serviceAccount + ")",
+                    "rule", verdict.rule(), "match", verdict.match(), "reason", verdict.reason()));
             return verdict.allowed() ? ExitCode.OK : ExitCode.DENIED;
         }
 

@@ -66,7 +66,8 @@ class PolicyCheckCommandTest {
         QmeshctlRun run = check("bookbuyer/bookbuyer-0", "bookstore/bookstore", "--path", "/buy-a-book/new", "--method", "GET");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.OK);
-        assertThat(run.out()).contains("verdict: allow").contains("rule: bookstore/bookstore route bookstore-service-routes/buy-a-book");
+        assertThat(run.out()).contains("verdict: allow").contains("rule: bookstore/bookstore")
+                .contains("match: bookstore-service-routes/buy-a-book");
     }
 
     @Test
@@ -87,8 +88,8 @@ class PolicyCheckCommandTest {
         QmeshctlRun run = check("bookbuyer/bookbuyer-0", "bookstore/bookstore", "--path", "/admin", "--method", "DELETE", "-o", "json");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.DENIED);
-        assertThat(run.out()).contains("\"verdict\" : \"deny\"").contains("bookstore-service-routes/buy-a-book")
-                .contains("DELETE /admin matches none");
+        assertThat(run.out()).contains("\"verdict\" : \"deny\"")
+                .contains("TrafficTarget bookstore/bookstore allows identity bookbuyer/bookbuyer to reach bookstore/bookstore, but no route match allows DELETE /admin");
     }
 
     @Test
@@ -98,7 +99,17 @@ class PolicyCheckCommandTest {
         QmeshctlRun run = check("bookthief/bookthief-0", "bookstore/bookstore");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.OK);
-        assertThat(run.out()).contains("rule: permissive");
+        assertThat(run.out()).contains("verdict: allow").contains("permissive traffic policy mode");
+    }
+
+    @Test
+    void serviceWithSeveralPorts_withoutPort_isAUsageErrorListingThem() throws Exception {
+        load("permissive");
+
+        QmeshctlRun run = check("bookbuyer/bookbuyer-0", "bookstore/bookstore:9999");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("has no port 9999");
     }
 
     @Test

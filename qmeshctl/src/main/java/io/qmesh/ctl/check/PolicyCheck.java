@@ -1,37 +1,39 @@
 package io.qmesh.ctl.check;
 
-import io.qmesh.api.Identity;
-import io.qmesh.api.mesh.v1.AllowRule;
 import io.qmesh.api.mesh.v1.Endpoint;
-import io.qmesh.api.mesh.v1.HttpMatch;
+import io.qmesh.api.mesh.v1.Identity;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.ObjectRef;
+import io.qmesh.api.mesh.v1.Service;
 import io.qmesh.api.mesh.v1.ServiceEndpoints;
+import io.qmesh.api.mesh.v1.ServicePort;
 import io.qmesh.api.mesh.v1.TrafficSplit;
 import io.qmesh.api.mesh.v1.WeightedBackend;
-import java.util.ArrayList;
+import io.qmesh.controller.compile.AccessCheck;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.TreeMap;
 
 /**
- * "Would this call be allowed, and by what?" answered from a compiled MeshPolicy: permissive mode,
- * or the allow rule (TrafficTarget) and route match that lets the source identity reach every
- * identity behind the destination service (through its TrafficSplit backends, if any). Pure.
+ * "Would a call from this identity to that service be allowed?" A service is answered by the
+ * identities behind its ready endpoints (or its TrafficSplit backends'); the call is allowed only if
+ * mesh-controller's {@link AccessCheck} allows it to every one of them. Pure.
  */
 public final class PolicyCheck {
 
-    /** The call to judge. Empty port, path or method mean "any". */
-    public record Call(Identity source, ObjectRef destination, OptionalInt port, Optional<String> path, Optional<String> method) {
+    /** The call to judge: HTTP when a path is given, otherwise a TCP connection. */
+    public record Call(Identity source, ObjectRef destination, OptionalInt port, Optional<String> path, Optional<String> method,
+            Map<String, String> headers) {
     }
 
-    /** The answer, the rule that decides (a TrafficTarget as ns/name, "permissive", or none), and why. */
-    public record Verdict(boolean allowed, String rule, String reason) {
+    /** The answer, the deciding rule ({@code ns/name} of the TrafficTarget, or of the permissive rule) and its route match. */
+    public record Verdict(boolean allowed, String rule, String match, String reason) {
+        static Verdict deny(String reason) {
+            return new Verdict(false, "", "", reason);
+        }
     }
 
     private PolicyCheck() {
@@ -39,118 +41,61 @@ public final class PolicyCheck {
 
     public static Verdict check(MeshPolicy policy, Call call) {
         String destination = call.destination().getNamespace() + "/" + call.destination().getName();
-        if (policy.getServicesList().stream().noneMatch(s -> s.getRef().equals(call.destination()))) {
-            return new Verdict(false, "", "service " + destination + " is not in the mesh (its namespace is not enrolled, or it does not exist)");
+        Optional<Service> service = policy.getServicesList().stream().filter(s -> s.getRef().equals(call.destination())).findFirst();
+        if (service.isEmpty()) {
+            return Verdict.deny("service " + destination + " is not in the mesh (its namespace is not enrolled, or it does not exist)");
         }
-        if (policy.getSettings().getPermissiveTrafficPolicy()) {
-            return new Verdict(true, "permissive", "permissive traffic policy mode is on: every mesh identity may reach every mesh service");
-        }
-        Set<Identity> targets = destinationIdentities(policy, call.destination());
+        ServicePort port = port(service.get(), call.port());
+        int targetPort = port.getTargetPort() > 0 ? port.getTargetPort() : port.getPort();
+        Map<String, Identity> targets = destinationIdentities(policy, call.destination());
         if (targets.isEmpty()) {
-            return new Verdict(false, "", "service " + destination + " has no ready endpoints, so no identity serves it");
+            return Verdict.deny("service " + destination + " has no ready endpoints, so no identity serves it");
         }
-        List<String> decidedBy = new ArrayList<>();
-        for (Identity target : targets) {
-            Optional<String> rule = allowing(policy, call, target);
-            if (rule.isEmpty()) {
-                return new Verdict(false, "", denial(policy, call, target, destination));
+        AccessCheck.Verdict last = null;
+        for (Identity target : targets.values()) {
+            AccessCheck.Call access = call.path().isPresent()
+                    ? AccessCheck.Call.http(call.source(), target, targetPort, call.method().orElse("GET"), call.path().get(), call.headers())
+                    : AccessCheck.Call.tcp(call.source(), target, targetPort);
+            last = AccessCheck.check(policy, access);
+            if (!last.allowed()) {
+                return Verdict.deny(last.explanation());
             }
-            decidedBy.add(rule.get());
         }
-        String rules = String.join(", ", new TreeSet<>(decidedBy));
-        return new Verdict(true, rules, "identity " + call.source() + " may reach " + destination + " ("
-                + targets.stream().map(Identity::toString).reduce((a, b) -> a + ", " + b).orElse("") + ") by " + rules);
+        return new Verdict(true, last.rule().getNamespace() + "/" + last.rule().getName(), last.match(), last.explanation());
     }
 
-    /** The identities that answer calls to the service: its endpoints', or its split backends'. */
-    static Set<Identity> destinationIdentities(MeshPolicy policy, ObjectRef service) {
-        Set<Identity> identities = new TreeSet<>();
+    /** The service port the call goes to: the one named, or the only one. */
+    static ServicePort port(Service service, OptionalInt requested) {
+        List<ServicePort> ports = service.getPortsList();
+        if (requested.isPresent()) {
+            return ports.stream().filter(p -> p.getPort() == requested.getAsInt()).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("service " + service.getRef().getNamespace() + "/"
+                            + service.getRef().getName() + " has no port " + requested.getAsInt() + "; it has " + numbers(ports)));
+        }
+        if (ports.size() != 1) {
+            throw new IllegalArgumentException("service " + service.getRef().getNamespace() + "/" + service.getRef().getName()
+                    + " has ports " + numbers(ports) + ": name one as service:port");
+        }
+        return ports.get(0);
+    }
+
+    /** The identities that answer calls to the service, by "ns/sa": its endpoints', or its split backends'. */
+    static Map<String, Identity> destinationIdentities(MeshPolicy policy, ObjectRef service) {
         Optional<TrafficSplit> split = policy.getTrafficSplitsList().stream().filter(s -> s.getApexService().equals(service)).findFirst();
         List<ObjectRef> backends = split.map(s -> s.getBackendsList().stream().filter(b -> b.getWeight() > 0)
                 .map(WeightedBackend::getService).toList()).orElse(List.of(service));
+        Map<String, Identity> identities = new TreeMap<>();
         for (ServiceEndpoints endpoints : policy.getEndpointsList()) {
             if (backends.contains(endpoints.getService())) {
                 endpoints.getEndpointsList().stream().filter(Endpoint::getReady).filter(Endpoint::hasIdentity)
-                        .forEach(e -> identities.add(Identity.of(e.getIdentity().getNamespace(), e.getIdentity().getServiceAccount())));
+                        .forEach(e -> identities.put(e.getIdentity().getNamespace() + "/" + e.getIdentity().getServiceAccount(),
+                                e.getIdentity()));
             }
         }
         return identities;
     }
 
-    private static Optional<String> allowing(MeshPolicy policy, Call call, Identity target) {
-        for (AllowRule rule : rulesTo(policy, target)) {
-            if (!sourceMatches(rule, call.source()) || !portMatches(rule, call.port())) {
-                continue;
-            }
-            String name = rule.getSource().getNamespace() + "/" + rule.getSource().getName();
-            if (rule.getHttpMatchesList().isEmpty()) {
-                return Optional.of(name);
-            }
-            for (HttpMatch match : rule.getHttpMatchesList()) {
-                if (httpMatches(match, call)) {
-                    String headers = match.getHeadersList().isEmpty() ? "" : " (when headers "
-                            + match.getHeadersList().stream().map(h -> h.getName() + "~" + h.getValueRegex()).toList() + " match)";
-                    return Optional.of(name + " route " + match.getName() + headers);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String denial(MeshPolicy policy, Call call, Identity target, String destination) {
-        List<AllowRule> fromSource = rulesTo(policy, target).stream().filter(r -> sourceMatches(r, call.source())).toList();
-        if (fromSource.isEmpty()) {
-            return "no TrafficTarget allows identity " + call.source() + " to reach " + destination + " (identity " + target + ")";
-        }
-        List<String> routes = new ArrayList<>();
-        fromSource.forEach(r -> {
-            String name = r.getSource().getNamespace() + "/" + r.getSource().getName();
-            if (!r.getPortsList().isEmpty()) {
-                routes.add(name + " ports " + r.getPortsList());
-            }
-            r.getHttpMatchesList().forEach(m -> routes.add(name + " route " + m.getName() + " (" + describe(m) + ")"));
-        });
-        return "identity " + call.source() + " may reach " + destination + " only through " + String.join("; ", routes)
-                + ", and " + describe(call) + " matches none of them";
-    }
-
-    private static List<AllowRule> rulesTo(MeshPolicy policy, Identity target) {
-        return policy.getAllowRulesList().stream()
-                .filter(r -> r.getDestination().getNamespace().equals(target.namespace())
-                        && r.getDestination().getServiceAccount().equals(target.serviceAccount()))
-                .toList();
-    }
-
-    private static boolean sourceMatches(AllowRule rule, Identity source) {
-        return rule.getSourcesList().stream().anyMatch(s -> s.getNamespace().equals(source.namespace())
-                && s.getServiceAccount().equals(source.serviceAccount()));
-    }
-
-    private static boolean portMatches(AllowRule rule, OptionalInt port) {
-        return rule.getPortsList().isEmpty() || port.isEmpty() || rule.getPortsList().contains(port.getAsInt());
-    }
-
-    private static boolean httpMatches(HttpMatch match, Call call) {
-        boolean anyMethod = match.getMethodsList().isEmpty() || match.getMethodsList().contains("*");
-        boolean method = anyMethod || call.method().map(m -> match.getMethodsList().stream().anyMatch(m::equalsIgnoreCase)).orElse(true);
-        boolean path = match.getPathRegex().isEmpty() || call.path().map(p -> fullMatch(match.getPathRegex(), p)).orElse(true);
-        return method && path;
-    }
-
-    private static boolean fullMatch(String regex, String path) {
-        try {
-            return Pattern.compile(regex).matcher(path).matches();
-        } catch (PatternSyntaxException e) {
-            return false;
-        }
-    }
-
-    private static String describe(HttpMatch match) {
-        return (match.getMethodsList().isEmpty() ? "any method" : String.join("|", match.getMethodsList()))
-                + " " + (match.getPathRegex().isEmpty() ? "any path" : match.getPathRegex());
-    }
-
-    private static String describe(Call call) {
-        return call.method().map(m -> m.toUpperCase(Locale.ROOT)).orElse("any method") + " " + call.path().orElse("any path");
+    private static List<Integer> numbers(List<ServicePort> ports) {
+        return ports.stream().map(ServicePort::getPort).sorted(Comparator.naturalOrder()).toList();
     }
 }
