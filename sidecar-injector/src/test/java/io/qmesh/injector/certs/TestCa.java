@@ -86,7 +86,7 @@ public final class TestCa implements AutoCloseable {
                 return Contexts.interceptCall(Context.current().withValue(AUTH, value), call, headers, next);
             }
         };
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
                 .addService(ServerInterceptors.intercept(new Service(), auth)).build().start();
     }
 
