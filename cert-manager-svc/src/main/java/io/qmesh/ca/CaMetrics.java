@@ -17,6 +17,7 @@ public class CaMetrics {
 
     private final MeterRegistry registry;
     private final Timer duration;
+    private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
 
     CaMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,13 +30,15 @@ public class CaMetrics {
     }
 
     public void issued(LeafKind kind, String signer) {
-        Counter.builder("qmesh_ca_certificates_issued").description("Certificates issued")
-                .tag("kind", kind.label()).tag("signer", signer).register(registry).increment();
+        counters.computeIfAbsent(kind.label() + "/" + signer, key -> Counter.builder("qmesh_ca_certificates_issued")
+                .description("Certificates issued").tag("kind", kind.label()).tag("signer", signer).register(registry))
+                .increment();
     }
 
     public void rejected(Refusal refusal) {
-        Counter.builder("qmesh_ca_issue_rejected").description("Issue calls refused, by reason")
-                .tag("reason", refusal.reason().label()).register(registry).increment();
+        counters.computeIfAbsent("rejected/" + refusal.reason().label(), key -> Counter.builder("qmesh_ca_issue_rejected")
+                .description("Issue calls refused, by reason").tag("reason", refusal.reason().label()).register(registry))
+                .increment();
     }
 
     public void took(Duration took) {

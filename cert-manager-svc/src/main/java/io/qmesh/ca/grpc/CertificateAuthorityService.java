@@ -61,7 +61,15 @@ public class CertificateAuthorityService extends CertificateAuthorityGrpc.Certif
                 response.onError(Status.INVALID_ARGUMENT.withDescription("invalid_request: " + e.getMessage()).asRuntimeException());
                 return;
             }
-            Issuance.Outcome outcome = issuance.issue(parsed);
+            Issuance.Outcome outcome;
+            try {
+                outcome = issuance.issue(parsed);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "issue failed kind=%s subject=%s/%s", request.getKind(),
+                        request.getServiceAccount().getNamespace(), request.getServiceAccount().getName());
+                response.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
+                return;
+            }
             if (outcome.refusal() != null) {
                 response.onError(Protos.status(outcome.refusal()).asRuntimeException());
                 return;

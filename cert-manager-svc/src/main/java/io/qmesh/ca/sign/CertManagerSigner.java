@@ -39,6 +39,10 @@ public final class CertManagerSigner implements Signer {
 
     public static final String API_VERSION = "cert-manager.io/v1";
     public static final String KIND = "CertificateRequest";
+    /** cert-manager's CRD is not known to the client: name its resource explicitly (no discovery needed). */
+    public static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext CONTEXT =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("cert-manager.io")
+                    .withVersion("v1").withKind(KIND).withPlural("certificaterequests").withNamespaced(true).build();
     private static final Logger LOG = Logger.getLogger(CertManagerSigner.class);
 
     private final KubernetesClient client;
@@ -103,7 +107,7 @@ public final class CertManagerSigner implements Signer {
     }
 
     private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> requests() {
-        return client.genericKubernetesResources(API_VERSION, KIND).inNamespace(namespace);
+        return client.genericKubernetesResources(CONTEXT).inNamespace(namespace);
     }
 
     private GenericKubernetesResource build(String name, LeafRequest request) {

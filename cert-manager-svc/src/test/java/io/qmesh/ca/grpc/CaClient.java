@@ -19,7 +19,7 @@ public final class CaClient {
     }
 
     public static ManagedChannel channel() {
-        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        int port = ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
         return ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
     }
 
