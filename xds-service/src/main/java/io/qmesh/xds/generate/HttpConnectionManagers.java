@@ -14,7 +14,11 @@ import io.qmesh.api.mesh.v1.RateLimit;
 /** The network filters every listener uses: HTTP connection manager, TCP proxy, network RBAC. */
 final class HttpConnectionManagers {
 
-    static final String HCM = "envoy.filters.network.http_connection_manager";
+    /**
+     * Envoy finds the filter by its typed config; the legacy name is what java-control-plane's
+     * {@code Snapshot.ensureConsistent()} looks for when it checks listener → route references.
+     */
+    static final String HCM = "envoy.http_connection_manager";
     static final String TCP_PROXY = "envoy.filters.network.tcp_proxy";
     static final String NETWORK_RBAC = "envoy.filters.network.rbac";
     static final String HTTP_RBAC = "envoy.filters.http.rbac";

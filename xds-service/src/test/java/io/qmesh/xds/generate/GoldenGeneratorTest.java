@@ -1,9 +1,11 @@
 package io.qmesh.xds.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.google.protobuf.Message;
 import io.qmesh.testing.GoldenFiles;
+import io.qmesh.xds.serve.GroupSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Golden files per scenario: {@code golden/<case>/policy.yaml} (a MeshPolicy) in; the LDS, RDS, CDS
  * and EDS of every proxy group out ({@code lds.yaml} …, keyed by group). Every generated resource
- * must also pass Envoy's own {@code validate.rules}. Refresh with {@code -Dgolden.update=true}.
+ * must also pass Envoy's own {@code validate.rules} and java-control-plane's snapshot consistency check. Refresh with {@code -Dgolden.update=true}.
  */
 class GoldenGeneratorTest {
 
@@ -49,6 +51,9 @@ class GoldenGeneratorTest {
                 .flatMap(List::stream)
                 .forEach(m -> ValidateRules.check(m, EnvoyYaml.TYPES).forEach(v -> violations.add(g.group().key() + " " + v))));
         assertThat(violations).as("validate.rules violations in case %s", name).isEmpty();
+
+        configs.groups().values().forEach(g -> assertThatCode(() -> GroupSnapshot.of(g, List.of(), null).ensureConsistent())
+                .as("snapshot consistency of %s", g.group().key()).doesNotThrowAnyException());
     }
 
     private static void render(Path file, MeshConfigs configs, Function<GroupConfig, List<? extends Message>> kind) {
