@@ -49,15 +49,21 @@ public final class MeshConfigs {
         SortedSet<String> changed = PolicyChanges.between(index.policy(), policy);
         SortedMap<String, GroupConfig> nextGroups = new TreeMap<>();
         SortedSet<String> regenerated = new TreeSet<>();
+        java.util.List<ProxyGroup> stale = new java.util.ArrayList<>();
         for (ProxyGroup group : nextIndex.groups()) {
             GroupConfig previous = byGroup.get(group.key());
             if (previous != null && Collections.disjoint(previous.dependencies(), changed)) {
                 nextGroups.put(group.key(), previous);
             } else {
-                nextGroups.put(group.key(), XdsGenerator.generate(nextIndex, group));
+                stale.add(group);
                 regenerated.add(group.key());
             }
         }
+        // groups are independent: a fleet-wide change generates them on every core
+        (stale.size() > 8 ? stale.parallelStream() : stale.stream())
+                .map(group -> XdsGenerator.generate(nextIndex, group))
+                .toList()
+                .forEach(config -> nextGroups.put(config.group().key(), config));
         SortedSet<String> removed = new TreeSet<>(byGroup.keySet());
         removed.removeAll(nextGroups.keySet());
         return new Step(new MeshConfigs(nextIndex, nextGroups), regenerated, removed, changed);

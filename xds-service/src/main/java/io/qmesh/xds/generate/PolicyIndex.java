@@ -36,6 +36,7 @@ public final class PolicyIndex {
     private final Map<Ref, List<Endpoint>> endpoints = new TreeMap<>();
     private final Map<Ref, Set<Identity>> identitiesOfService = new TreeMap<>();
     private final Map<Identity, List<AllowRule>> rulesByDestination = new TreeMap<>();
+    private final Map<Identity, Set<Identity>> destinationsBySource = new TreeMap<>();
     private final Map<Ref, TrafficSplit> splitsByApex = new TreeMap<>();
     private final Map<Identity, List<RetryPolicy>> retriesBySource = new TreeMap<>();
     private final Map<Ref, UpstreamTrafficSetting> settingsByService = new TreeMap<>();
@@ -54,6 +55,9 @@ public final class PolicyIndex {
         }
         for (AllowRule rule : policy.getAllowRulesList()) {
             rulesByDestination.computeIfAbsent(identity(rule.getDestination()), k -> new ArrayList<>()).add(rule);
+            for (var source : rule.getSourcesList()) {
+                destinationsBySource.computeIfAbsent(identity(source), k -> new TreeSet<>()).add(identity(rule.getDestination()));
+            }
         }
         policy.getTrafficSplitsList().forEach(s -> splitsByApex.put(Ref.of(s.getApexService()), s));
         for (RetryPolicy retry : policy.getRetryPoliciesList()) {
@@ -134,13 +138,7 @@ public final class PolicyIndex {
 
     /** Destination identities the source may call. */
     public Set<Identity> allowedDestinations(Identity source) {
-        Set<Identity> result = new TreeSet<>();
-        rulesByDestination.forEach((destination, rules) -> {
-            if (rules.stream().anyMatch(r -> r.getSourcesList().stream().anyMatch(s -> identity(s).equals(source)))) {
-                result.add(destination);
-            }
-        });
-        return result;
+        return destinationsBySource.getOrDefault(source, Set.of());
     }
 
     public Optional<TrafficSplit> splitOf(Ref apex) {

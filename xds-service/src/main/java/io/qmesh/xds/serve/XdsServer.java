@@ -90,11 +90,18 @@ public class XdsServer {
         MeshConfigs.Step step = configs.next(policy);
         Set<String> changed = new TreeSet<>();
         Map<String, GroupSnapshot> next = new java.util.TreeMap<>();
-        for (String key : step.regenerated()) {
-            GroupConfig config = step.configs().groups().get(key);
+        String trustDomain = step.configs().index().trustDomain();
+        List<String> regenerated = List.copyOf(step.regenerated());
+        List<GroupSnapshot> built = (regenerated.size() > 8 ? regenerated.parallelStream() : regenerated.stream())
+                .map(key -> {
+                    GroupConfig config = step.configs().groups().get(key);
+                    return GroupSnapshot.of(config, secrets.secretsFor(config.group().identity(), trustDomain),
+                            snapshots.get(key));
+                }).toList();
+        for (int i = 0; i < regenerated.size(); i++) {
+            String key = regenerated.get(i);
             GroupSnapshot previous = snapshots.get(key);
-            GroupSnapshot snapshot = GroupSnapshot.of(config,
-                    secrets.secretsFor(config.group().identity(), step.configs().index().trustDomain()), previous);
+            GroupSnapshot snapshot = built.get(i);
             try {
                 snapshot.ensureConsistent();
             } catch (SnapshotConsistencyException e) {

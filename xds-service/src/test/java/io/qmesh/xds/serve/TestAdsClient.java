@@ -54,6 +54,9 @@ final class TestAdsClient implements AutoCloseable {
     private final Map<String, Set<String>> subscribed = new TreeMap<>();
     private final Map<String, String> lastAcked = new TreeMap<>();
     private volatile String nackNextOf;
+    private volatile boolean counting;
+    private volatile long lastResponseNanos;
+    private final java.util.concurrent.atomic.AtomicLong responses = new java.util.concurrent.atomic.AtomicLong();
     private volatile Throwable error;
     private StreamObserver<DiscoveryRequest> sotw;
     private StreamObserver<DeltaDiscoveryRequest> deltaStream;
@@ -94,6 +97,28 @@ final class TestAdsClient implements AutoCloseable {
         return this;
     }
 
+    /** Keep no responses, only count them (for the benchmark's thousands of clients). */
+    TestAdsClient counting() {
+        counting = true;
+        return this;
+    }
+
+    long responses() {
+        return responses.get();
+    }
+
+    long lastResponseNanos() {
+        return lastResponseNanos;
+    }
+
+    private void record(Received r) {
+        lastResponseNanos = System.nanoTime();
+        if (!counting) {
+            received.add(r);
+        }
+        responses.incrementAndGet();
+    }
+
     /** The next response, or null after the timeout. */
     Received next(long timeout, TimeUnit unit) throws InterruptedException {
         if (error != null) {
@@ -119,7 +144,7 @@ final class TestAdsClient implements AutoCloseable {
     private synchronized void onSotw(DiscoveryResponse response) {
         Map<String, Any> resources = new TreeMap<>();
         response.getResourcesList().forEach(a -> resources.put(Resources.getResourceName(a), a));
-        received.add(new Received(response.getTypeUrl(), resources, List.of()));
+        record(new Received(response.getTypeUrl(), resources, List.of()));
         Status nack = nack(response.getTypeUrl());
         String version = nack != null ? lastAcked.getOrDefault(response.getTypeUrl(), "") : response.getVersionInfo();
         if (nack == null) {
@@ -135,7 +160,7 @@ final class TestAdsClient implements AutoCloseable {
     private synchronized void onDelta(DeltaDiscoveryResponse response) {
         Map<String, Any> resources = new TreeMap<>();
         response.getResourcesList().forEach((Resource r) -> resources.put(r.getName(), r.getResource()));
-        received.add(new Received(response.getTypeUrl(), resources, List.copyOf(response.getRemovedResourcesList())));
+        record(new Received(response.getTypeUrl(), resources, List.copyOf(response.getRemovedResourcesList())));
         Status nack = nack(response.getTypeUrl());
         DeltaDiscoveryRequest.Builder ack = DeltaDiscoveryRequest.newBuilder().setTypeUrl(response.getTypeUrl())
                 .setResponseNonce(response.getNonce());
