@@ -7,6 +7,6 @@ class ArchitectureTest {
 
     @Test
     void generators_importNoIoAndReadNoClock() {
-        PureCoreCheck.assertPure("io.qmesh.xds", "io.qmesh.xds.generate..");
+        PureCoreCheck.assertPure("io.qmesh.xds", "io.qmesh.xds.generate..", "io.qmesh.xds.proxy..");
     }
 }

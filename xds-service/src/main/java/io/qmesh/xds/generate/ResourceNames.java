@@ -10,7 +10,16 @@ import io.qmesh.api.mesh.v1.ObjectRef;
  *   <li>outbound cluster {@code <ns>/<svc>|<port>}, its EDS resource the same;</li>
  *   <li>inbound (local) cluster {@code <ns>/<svc>|<port>|local};</li>
  *   <li>route configurations {@code rds-outbound|<port>} and {@code rds-inbound|<port>};</li>
- *   <li>SDS secrets {@code service-cert:<ns>/<sa>} and {@code root-cert:<trust-domain>}.</li>
+ *   <li>SDS secrets {@code service-cert:<ns>/<sa>} and {@code root-cert:<trust-domain>};</li>
+ *   <li>filter chains {@code outbound|<ns>/<svc>|<port>} (TCP), {@code outbound-http|<port>},
+ *       {@code inbound|<ns>/<svc>|<port>}, {@code ingress|<ns>/<svc>|<port>},
+ *       {@code egress|<host>|<port>}, {@code egress-passthrough};</li>
+ *   <li>virtual hosts: the cluster name (outbound), {@code inbound|<ns>/<svc>|<port>}, {@code egress|<host>|<port>};</li>
+ *   <li>egress clusters {@code egress|<host>|<port>}; fixed clusters {@code passthrough-outbound},
+ *       {@code envoy-admin}, {@code tracing-collector};</li>
+ *   <li>RBAC policies: the allow rule's source {@code <ns>/<name>} (a TrafficTarget), with
+ *       {@code |<match>} for each HTTPRouteGroup match it allows; {@code permissive} in permissive mode;</li>
+ *   <li>proxy groups {@code <ns>/<sa>[<ns>/<svc>,…][<port>,…]} (see {@link ProxyGroup#key()}).</li>
  * </ul>
  */
 public final class ResourceNames {
@@ -18,6 +27,18 @@ public final class ResourceNames {
     public static final String OUTBOUND_LISTENER = "outbound-listener";
     public static final String INBOUND_LISTENER = "inbound-listener";
     public static final String PROMETHEUS_LISTENER = "prometheus-listener";
+    public static final String PROMETHEUS_ROUTES = "prometheus-routes";
+    public static final String PASSTHROUGH_CLUSTER = "passthrough-outbound";
+    public static final String PASSTHROUGH_FILTER_CHAIN = "egress-passthrough";
+    public static final String ADMIN_CLUSTER = "envoy-admin";
+    public static final String TRACING_CLUSTER = "tracing-collector";
+    public static final String PERMISSIVE_POLICY = "permissive";
+
+    /** Envoy's well-known ports in a qmesh sidecar. */
+    public static final int ADMIN_PORT = 15000;
+    public static final int OUTBOUND_PORT = 15001;
+    public static final int INBOUND_PORT = 15003;
+    public static final int PROMETHEUS_PORT = 15010;
 
     private ResourceNames() {
     }
@@ -44,5 +65,49 @@ public final class ResourceNames {
 
     public static String trustBundle(String trustDomain) {
         return "root-cert:" + trustDomain;
+    }
+
+    public static String outboundTcpChain(Ref service, int port) {
+        return "outbound|" + service + "|" + port;
+    }
+
+    public static String outboundHttpChain(int port) {
+        return "outbound-http|" + port;
+    }
+
+    public static String inboundChain(Ref service, int port) {
+        return "inbound|" + service + "|" + port;
+    }
+
+    public static String ingressChain(Ref service, int port) {
+        return "ingress|" + service + "|" + port;
+    }
+
+    public static String cluster(Ref service, int port) {
+        return service + "|" + port;
+    }
+
+    public static String localCluster(Ref service, int port) {
+        return cluster(service, port) + "|local";
+    }
+
+    public static String inboundVirtualHost(Ref service, int port) {
+        return "inbound|" + service + "|" + port;
+    }
+
+    public static String egress(String host, int port) {
+        return "egress|" + host + "|" + port;
+    }
+
+    public static String rbacPolicy(Ref rule) {
+        return rule.toString();
+    }
+
+    public static String rbacPolicy(Ref rule, String match) {
+        return rule + "|" + match;
+    }
+
+    public static String ingressPolicy(Ref ingressBackend) {
+        return "ingress|" + ingressBackend;
     }
 }

@@ -1,0 +1,84 @@
+package io.qmesh.xds.serve;
+
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.qmesh.api.Identity;
+import io.qmesh.xds.proxy.ProxyAdmission;
+import io.qmesh.xds.proxy.ProxyNode;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * ADS (state of the world and delta) on the Quarkus gRPC server, delegating to java-control-plane's
+ * aggregated discovery service behind per-stream admission and node tracking.
+ */
+@GrpcService
+@RegisterInterceptor(PeerIdentityInterceptor.class)
+public class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
+
+    private static final Logger LOG = Logger.getLogger(AdsService.class);
+
+    private final XdsServer server;
+    private final boolean requireClientCertificate;
+
+    AdsService(XdsServer server,
+            @ConfigProperty(name = "qmesh.xds.require-client-certificate", defaultValue = "true") boolean requireClientCertificate) {
+        this.server = server;
+        this.requireClientCertificate = requireClientCertificate;
+    }
+
+    @Override
+    public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
+        Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
+        var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
+        return new NodeTrackingObserver<>(responses, () -> ads.streamAggregatedResources(responses),
+                DiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId));
+    }
+
+    @Override
+    public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
+        Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
+        var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
+        return new NodeTrackingObserver<>(responses, () -> ads.deltaAggregatedResources(responses),
+                DeltaDiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId));
+    }
+
+    private Status admit(Node node, Optional<String> spiffeId) {
+        ProxyNode.Result parsed = ProxyNode.parse(node);
+        if (!parsed.ok()) {
+            return refuse(node, Status.INVALID_ARGUMENT, parsed.refusal());
+        }
+        if (spiffeId == null) {
+            spiffeId = Optional.empty();
+        }
+        if (spiffeId.isEmpty() && requireClientCertificate) {
+            return refuse(node, Status.UNAUTHENTICATED, "no client certificate with a SPIFFE ID");
+        }
+        Optional<Identity> peer;
+        try {
+            peer = spiffeId.map(id -> Identity.fromSpiffeId(id, server.trustDomain()));
+        } catch (IllegalArgumentException e) {
+            return refuse(node, Status.PERMISSION_DENIED, e.getMessage());
+        }
+        ProxyAdmission.Decision decision = server.admit(parsed.node(), peer);
+        if (!decision.admitted()) {
+            return refuse(node, Status.PERMISSION_DENIED, decision.refusal());
+        }
+        LOG.debugf("admitted proxy=%s group=%s", node.getId(), decision.group().key());
+        return null;
+    }
+
+    private static Status refuse(Node node, Status status, String why) {
+        LOG.warnf("refused ADS stream proxy=%s: %s", node.getId(), why);
+        return status.withDescription(why);
+    }
+}

@@ -1,0 +1,38 @@
+package io.qmesh.xds.serve;
+
+import io.envoyproxy.controlplane.server.ExecutorGroup;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+/**
+ * A fixed set of single-threaded executors handed to streams round robin: a stream's responses stay
+ * in order on one thread, and a fleet-wide update is sent from every thread instead of the one that
+ * set the snapshots. Bounded, unlike gRPC's default cached pool.
+ */
+final class PushExecutors implements ExecutorGroup, AutoCloseable {
+
+    private final List<ExecutorService> executors;
+    private final AtomicInteger next = new AtomicInteger();
+
+    PushExecutors(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        executors = IntStream.range(0, threads).mapToObj(i -> Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "xds-push-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        })).toList();
+    }
+
+    @Override
+    public ExecutorService next() {
+        return executors.get(Math.floorMod(next.getAndIncrement(), executors.size()));
+    }
+
+    @Override
+    public void close() {
+        executors.forEach(ExecutorService::shutdownNow);
+    }
+}

@@ -1,0 +1,87 @@
+package io.qmesh.xds.serve;
+
+import io.envoyproxy.controlplane.cache.Resources;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The issue's metrics, by their Prometheus names: {@code qmesh_xds_connected_proxies},
+ * {@code qmesh_xds_proxy_groups}, {@code qmesh_xds_pushes_total{type}}, {@code qmesh_xds_nacks_total{type}},
+ * {@code qmesh_xds_convergence_seconds} (histogram) and {@code qmesh_xds_generate_duration_seconds}.
+ * {@code type} is lds, rds, cds, eds or sds.
+ */
+@ApplicationScoped
+public class XdsMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger connected = new AtomicInteger();
+    private final AtomicInteger groups = new AtomicInteger();
+    private final Map<String, Counter> pushes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> nacks = new ConcurrentHashMap<>();
+    private final Timer convergence;
+    private final Timer generate;
+
+    public XdsMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("qmesh.xds.connected.proxies", connected, AtomicInteger::get)
+                .description("Envoy proxies with an open ADS stream").register(registry);
+        Gauge.builder("qmesh.xds.proxy.groups", groups, AtomicInteger::get)
+                .description("Proxy groups (same identity, services and ports) with a snapshot").register(registry);
+        convergence = Timer.builder("qmesh.xds.convergence")
+                .description("From a MeshPolicy received to the last ACK of the proxies it changed")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        generate = Timer.builder("qmesh.xds.generate.duration")
+                .description("Time to regenerate the proxy groups a MeshPolicy update touched")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    public static String type(String typeUrl) {
+        Resources.ResourceType type = Resources.TYPE_URLS_TO_RESOURCE_TYPE.get(typeUrl);
+        if (type == null) {
+            return "unknown";
+        }
+        return switch (type) {
+            case LISTENER -> "lds";
+            case ROUTE -> "rds";
+            case CLUSTER -> "cds";
+            case ENDPOINT -> "eds";
+            case SECRET -> "sds";
+        };
+    }
+
+    public void push(String typeUrl) {
+        pushes.computeIfAbsent(type(typeUrl), t -> Counter.builder("qmesh.xds.pushes").tag("type", t)
+                .description("xDS responses sent to proxies").register(registry)).increment();
+    }
+
+    public void nack(String typeUrl) {
+        nacks.computeIfAbsent(type(typeUrl), t -> Counter.builder("qmesh.xds.nacks").tag("type", t)
+                .description("xDS responses proxies rejected").register(registry)).increment();
+    }
+
+    public void connected(int delta) {
+        connected.addAndGet(delta);
+    }
+
+    public void groups(int count) {
+        groups.set(count);
+    }
+
+    public void converged(long nanos) {
+        convergence.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public void generated(long nanos) {
+        generate.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,195 @@
+package io.qmesh.xds.serve;
+
+import io.envoyproxy.controlplane.cache.SnapshotConsistencyException;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.qmesh.api.Identity;
+import io.qmesh.api.mesh.v1.MeshPolicy;
+import io.qmesh.xds.generate.GroupConfig;
+import io.qmesh.xds.generate.MeshConfigs;
+import io.qmesh.xds.proxy.ProxyAdmission;
+import io.qmesh.xds.proxy.ProxyNode;
+import io.qmesh.xds.policy.PolicyHolder;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns each MeshPolicy into per-group snapshots in java-control-plane's cache: only the groups the
+ * update touched are regenerated, each snapshot is checked with {@code ensureConsistent()} before it
+ * is set, and a snapshot whose versions did not change is not set at all. Policy and secret updates
+ * run one at a time on one thread, which owns {@link #configs} and {@link #snapshots}.
+ */
+@ApplicationScoped
+public class XdsServer {
+
+    private static final Logger LOG = Logger.getLogger(XdsServer.class);
+    static final String UNKNOWN_GROUP = "";
+
+    private final PolicyHolder holder;
+    private final SecretStore secrets;
+    private final XdsMetrics metrics;
+    private final Streams streams = new Streams();
+    private final SimpleCache<String> cache = new SimpleCache<>(this::groupOf);
+    private final PushExecutors pushExecutors;
+    private final V3DiscoveryServer discovery;
+    private final ExecutorService updates = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "xds-policy");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, GroupSnapshot> snapshots = new ConcurrentHashMap<>();
+    private volatile MeshConfigs configs = MeshConfigs.empty();
+    private final List<java.util.function.Consumer<Set<Identity>>> identityListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    XdsServer(PolicyHolder holder, SecretStore secrets, XdsMetrics metrics,
+            @ConfigProperty(name = "qmesh.xds.push-threads", defaultValue = "4") int pushThreads) {
+        this.holder = holder;
+        this.secrets = secrets;
+        this.metrics = metrics;
+        this.pushExecutors = new PushExecutors(pushThreads);
+        this.discovery = new V3DiscoveryServer(List.of(new XdsCallbacks(streams, metrics, this::groupOf)), cache,
+                pushExecutors, new CachedProtoResourcesSerializer());
+        secrets.onChange(change -> updates.execute(() -> refreshSecrets(change.identity())));
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        updates.shutdownNow();
+        pushExecutors.close();
+    }
+
+    public V3DiscoveryServer discovery() {
+        return discovery;
+    }
+
+    public Streams streams() {
+        return streams;
+    }
+
+    /** Applies a policy (asynchronously, in order); completes with the incremental step taken. */
+    public CompletableFuture<MeshConfigs.Step> apply(String version, MeshPolicy policy) {
+        long received = System.nanoTime();
+        return CompletableFuture.supplyAsync(() -> applyNow(version, policy, received), updates);
+    }
+
+    private MeshConfigs.Step applyNow(String version, MeshPolicy policy, long received) {
+        MeshConfigs.Step step = configs.next(policy);
+        Set<String> changed = new TreeSet<>();
+        Map<String, GroupSnapshot> next = new java.util.TreeMap<>();
+        String trustDomain = step.configs().index().trustDomain();
+        List<String> regenerated = List.copyOf(step.regenerated());
+        List<GroupSnapshot> built = (regenerated.size() > 8 ? regenerated.parallelStream() : regenerated.stream())
+                .map(key -> {
+                    GroupConfig config = step.configs().groups().get(key);
+                    return GroupSnapshot.of(config, secrets.secretsFor(config.group().identity(), trustDomain),
+                            snapshots.get(key));
+                }).toList();
+        for (int i = 0; i < regenerated.size(); i++) {
+            String key = regenerated.get(i);
+            GroupSnapshot previous = snapshots.get(key);
+            GroupSnapshot snapshot = built.get(i);
+            try {
+                snapshot.ensureConsistent();
+            } catch (SnapshotConsistencyException e) {
+                LOG.errorf("inconsistent snapshot group=%s policy=%s, keeping the previous one: %s", key, version,
+                        e.getMessage());
+                continue;
+            }
+            if (previous == null || !sameVersions(previous, snapshot)) {
+                changed.add(key);
+                next.put(key, snapshot);
+            }
+        }
+        metrics.generated(System.nanoTime() - received);
+        configs = step.configs();
+        streams.begin(received, changed);
+        next.forEach((key, snapshot) -> {
+            snapshots.put(key, snapshot);
+            cache.setSnapshot(key, snapshot);
+        });
+        for (String key : step.removed()) {
+            snapshots.remove(key);
+            cache.clearSnapshot(key);
+        }
+        metrics.groups(snapshots.size());
+        holder.hold(version, policy);
+        Set<Identity> identities = identities();
+        identityListeners.forEach(l -> l.accept(identities));
+        LOG.infof("applied policy=%s groups=%d regenerated=%d changed=%d removed=%d in %.1f ms", version,
+                step.configs().groups().size(), step.regenerated().size(), changed.size(), step.removed().size(),
+                (System.nanoTime() - received) / 1e6);
+        return step;
+    }
+
+    private void refreshSecrets(Optional<Identity> identity) {
+        String trustDomain = configs.index().trustDomain();
+        configs.groups().forEach((key, config) -> {
+            if (identity.isPresent() && !identity.get().equals(config.group().identity())) {
+                return;
+            }
+            GroupSnapshot current = snapshots.get(key);
+            if (current != null) {
+                GroupSnapshot renewed = current.withSecrets(secrets.secretsFor(config.group().identity(), trustDomain));
+                snapshots.put(key, renewed);
+                cache.setSnapshot(key, renewed);
+            }
+        });
+    }
+
+    private static boolean sameVersions(GroupSnapshot a, GroupSnapshot b) {
+        return a.clusters().version().equals(b.clusters().version())
+                && a.endpoints().version().equals(b.endpoints().version())
+                && a.listeners().version().equals(b.listeners().version())
+                && a.routes().version().equals(b.routes().version())
+                && a.secrets().version().equals(b.secrets().version());
+    }
+
+    /** The node group of a proxy: the group of the pod its node names, {@code ""} when unknown. */
+    String groupOf(Node node) {
+        ProxyNode.Result parsed = ProxyNode.parse(node);
+        if (!parsed.ok()) {
+            return UNKNOWN_GROUP;
+        }
+        return configs.groupOf(parsed.node().pod()).map(g -> g.key()).orElse(UNKNOWN_GROUP);
+    }
+
+    /** Whether a proxy may have config, judged against the current policy. */
+    public ProxyAdmission.Decision admit(ProxyNode node, Optional<Identity> peer) {
+        return ProxyAdmission.decide(node, peer, configs.index());
+    }
+
+    public String trustDomain() {
+        return configs.index().trustDomain();
+    }
+
+    public Optional<GroupSnapshot> snapshot(String group) {
+        return Optional.ofNullable(snapshots.get(group));
+    }
+
+    /** Called with the identities of every group after each policy. */
+    public void onIdentities(java.util.function.Consumer<Set<Identity>> listener) {
+        identityListeners.add(listener);
+        listener.accept(identities());
+    }
+
+    /** Identities of every current group: the certificates xds-service must hold. */
+    public Set<Identity> identities() {
+        Set<Identity> result = new TreeSet<>();
+        configs.groups().values().forEach(c -> result.add(c.group().identity()));
+        return result;
+    }
+}

@@ -1,0 +1,295 @@
+package io.qmesh.xds.serve;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import com.google.rpc.Status;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An ADS client that behaves like Envoy: subscribes to CDS and LDS (wildcard), then EDS for the EDS
+ * clusters and RDS for the route configurations the listeners name; ACKs every response with its
+ * version and nonce, or NACKs with an error detail when told to. Speaks SotW or delta.
+ */
+final class TestAdsClient implements AutoCloseable {
+
+    /** One response as received: type, resource names, removed names. */
+    record Received(String type, Map<String, Any> resources, List<String> removed) {
+    }
+
+    static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
+    static final String EDS = Resources.V3.ENDPOINT_TYPE_URL;
+    static final String LDS = Resources.V3.LISTENER_TYPE_URL;
+    static final String RDS = Resources.V3.ROUTE_TYPE_URL;
+
+    private final ManagedChannel channel;
+    private final boolean delta;
+    private final Node node;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final Map<String, Set<String>> subscribed = new TreeMap<>();
+    private final Map<String, String> lastAcked = new TreeMap<>();
+    private volatile String nackNextOf;
+    private volatile boolean counting;
+    private volatile long lastResponseNanos;
+    private final java.util.concurrent.atomic.AtomicLong responses = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Throwable error;
+    private StreamObserver<DiscoveryRequest> sotw;
+    private StreamObserver<DeltaDiscoveryRequest> deltaStream;
+
+    TestAdsClient(int port, boolean delta, String podNamespace, String podName, String podUid) {
+        this(ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build(), delta, podNamespace, podName, podUid);
+    }
+
+    /** Over mTLS with the given client certificate, like Envoy with its bootstrap certificate. */
+    TestAdsClient(int port, io.grpc.ChannelCredentials credentials, boolean delta, String podNamespace, String podName,
+            String podUid) {
+        this(io.grpc.Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build(), delta, podNamespace,
+                podName, podUid);
+    }
+
+    private TestAdsClient(ManagedChannel channel, boolean delta, String podNamespace, String podName, String podUid) {
+        this.channel = channel;
+        this.delta = delta;
+        this.node = Node.newBuilder().setId(podNamespace + "/" + podName).setCluster(podName)
+                .setMetadata(Struct.newBuilder()
+                        .putFields("pod_name", Value.newBuilder().setStringValue(podName).build())
+                        .putFields("pod_namespace", Value.newBuilder().setStringValue(podNamespace).build())
+                        .putFields("pod_uid", Value.newBuilder().setStringValue(podUid).build()))
+                .build();
+    }
+
+    TestAdsClient start() {
+        var stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
+        if (delta) {
+            deltaStream = stub.deltaAggregatedResources(new Observer<>(this::onDelta));
+            subscribeDelta(CDS, Set.of(), true);
+            subscribeDelta(LDS, Set.of(), false);
+        } else {
+            sotw = stub.streamAggregatedResources(new Observer<>(this::onSotw));
+            request(CDS, Set.of(), "", "", null, true);
+            request(LDS, Set.of(), "", "", null, false);
+        }
+        return this;
+    }
+
+    /** Keep no responses, only count them (for the benchmark's thousands of clients). */
+    TestAdsClient counting() {
+        counting = true;
+        return this;
+    }
+
+    long responses() {
+        return responses.get();
+    }
+
+    long lastResponseNanos() {
+        return lastResponseNanos;
+    }
+
+    private void record(Received r) {
+        lastResponseNanos = System.nanoTime();
+        if (!counting) {
+            received.add(r);
+        }
+        responses.incrementAndGet();
+    }
+
+    /** The next response, or null after the timeout. */
+    Received next(long timeout, TimeUnit unit) throws InterruptedException {
+        if (error != null) {
+            throw new AssertionError("ADS stream failed", error);
+        }
+        return received.poll(timeout, unit);
+    }
+
+    /** NACK the next response of this type (with an error detail, like Envoy rejecting a config). */
+    void nackNext(String typeUrl) {
+        nackNextOf = typeUrl;
+    }
+
+    /** Responses received and not yet taken with {@link #next}. */
+    int pending() {
+        return received.size();
+    }
+
+    Throwable error() {
+        return error;
+    }
+
+    private synchronized void onSotw(DiscoveryResponse response) {
+        Map<String, Any> resources = new TreeMap<>();
+        response.getResourcesList().forEach(a -> resources.put(Resources.getResourceName(a), a));
+        record(new Received(response.getTypeUrl(), resources, List.of()));
+        Status nack = nack(response.getTypeUrl());
+        String version = nack != null ? lastAcked.getOrDefault(response.getTypeUrl(), "") : response.getVersionInfo();
+        if (nack == null) {
+            lastAcked.put(response.getTypeUrl(), response.getVersionInfo());
+        }
+        request(response.getTypeUrl(), subscribed.getOrDefault(response.getTypeUrl(), Set.of()), version,
+                response.getNonce(), nack, false);
+        if (nack == null) {
+            follow(response.getTypeUrl(), resources);
+        }
+    }
+
+    private synchronized void onDelta(DeltaDiscoveryResponse response) {
+        Map<String, Any> resources = new TreeMap<>();
+        response.getResourcesList().forEach((Resource r) -> resources.put(r.getName(), r.getResource()));
+        record(new Received(response.getTypeUrl(), resources, List.copyOf(response.getRemovedResourcesList())));
+        Status nack = nack(response.getTypeUrl());
+        DeltaDiscoveryRequest.Builder ack = DeltaDiscoveryRequest.newBuilder().setTypeUrl(response.getTypeUrl())
+                .setResponseNonce(response.getNonce());
+        if (nack != null) {
+            ack.setErrorDetail(nack);
+        }
+        deltaStream.onNext(ack.build());
+        if (nack == null) {
+            follow(response.getTypeUrl(), resources);
+        }
+    }
+
+    private Status nack(String typeUrl) {
+        if (typeUrl.equals(nackNextOf)) {
+            nackNextOf = null;
+            return Status.newBuilder().setCode(3).setMessage("test client rejects this " + typeUrl).build();
+        }
+        return null;
+    }
+
+    /** After clusters, ask for their endpoints; after listeners, for their route configurations. */
+    private void follow(String typeUrl, Map<String, Any> resources) {
+        try {
+            Set<String> wanted = new TreeSet<>();
+            if (typeUrl.equals(CDS)) {
+                for (Any any : resources.values()) {
+                    Cluster c = any.unpack(Cluster.class);
+                    if (c.getType() == Cluster.DiscoveryType.EDS) {
+                        wanted.add(c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName()
+                                : c.getEdsClusterConfig().getServiceName());
+                    }
+                }
+                resubscribe(EDS, wanted);
+            } else if (typeUrl.equals(LDS)) {
+                for (Any any : resources.values()) {
+                    for (FilterChain chain : any.unpack(Listener.class).getFilterChainsList()) {
+                        for (Filter f : chain.getFiltersList()) {
+                            if (f.getTypedConfig().is(HttpConnectionManager.class)) {
+                                HttpConnectionManager hcm = f.getTypedConfig().unpack(HttpConnectionManager.class);
+                                if (hcm.hasRds()) {
+                                    wanted.add(hcm.getRds().getRouteConfigName());
+                                }
+                            }
+                        }
+                    }
+                }
+                resubscribe(RDS, wanted);
+            }
+        } catch (InvalidProtocolBufferException e) {
+            error = e;
+        }
+    }
+
+    private void resubscribe(String typeUrl, Set<String> names) {
+        Set<String> before = subscribed.getOrDefault(typeUrl, Set.of());
+        if (before.equals(names)) {
+            return;
+        }
+        if (delta) {
+            Set<String> added = new TreeSet<>(names);
+            added.removeAll(before);
+            Set<String> gone = new TreeSet<>(before);
+            gone.removeAll(names);
+            subscribed.put(typeUrl, Set.copyOf(names));
+            deltaStream.onNext(DeltaDiscoveryRequest.newBuilder().setTypeUrl(typeUrl)
+                    .addAllResourceNamesSubscribe(added).addAllResourceNamesUnsubscribe(gone).build());
+        } else {
+            request(typeUrl, names, lastAcked.getOrDefault(typeUrl, ""), "", null, false);
+        }
+    }
+
+    private void subscribeDelta(String typeUrl, Set<String> names, boolean first) {
+        DeltaDiscoveryRequest.Builder request = DeltaDiscoveryRequest.newBuilder().setTypeUrl(typeUrl)
+                .addAllResourceNamesSubscribe(names);
+        if (first) {
+            request.setNode(node);
+        }
+        deltaStream.onNext(request.build());
+    }
+
+    private void request(String typeUrl, Set<String> names, String version, String nonce, Status nack, boolean first) {
+        subscribed.put(typeUrl, Set.copyOf(names));
+        DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder().setTypeUrl(typeUrl).addAllResourceNames(names)
+                .setVersionInfo(version).setResponseNonce(nonce);
+        if (first) {
+            request.setNode(node); // set_node_on_first_message_only, as Envoy bootstraps usually do
+        }
+        if (nack != null) {
+            request.setErrorDetail(nack);
+        }
+        sotw.onNext(request.build());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (sotw != null) {
+            sotw.onCompleted();
+        }
+        if (deltaStream != null) {
+            deltaStream.onCompleted();
+        }
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private final class Observer<T> implements StreamObserver<T> {
+        private final java.util.function.Consumer<T> onResponse;
+
+        Observer(java.util.function.Consumer<T> onResponse) {
+            this.onResponse = onResponse;
+        }
+
+        @Override
+        public void onNext(T value) {
+            onResponse.accept(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = t;
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+
+    static List<String> names(List<Received> all) {
+        List<String> names = new ArrayList<>();
+        all.forEach(r -> names.addAll(r.resources().keySet()));
+        return names;
+    }
+}

@@ -1,0 +1,226 @@
+package io.qmesh.xds.serve;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.qmesh.api.mesh.v1.MeshPolicy;
+import io.qmesh.api.mesh.v1.MeshSettings;
+import io.qmesh.xds.generate.MeshConfigs;
+import io.qmesh.xds.generate.TestPolicies;
+import io.qmesh.xds.policy.PolicyHolder;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * xDS at scale: N delta ADS clients (one per proxy, each on its own connection, ACKing everything)
+ * against one xds-service core (XdsServer + AdsService on a real gRPC server on loopback), with a
+ * synthetic SMI mesh of M services × 10 endpoints where each service may call the next two.
+ * Reports convergence after a one-endpoint change and after a change that touches every proxy,
+ * heap per connected proxy, and the cost of an incremental step relative to a full recompute.
+ * {@code -Dbench.xds.proxies=1000,5000} picks the fleet sizes (default 1000).
+ */
+@Tag("bench")
+class XdsBenchmark {
+
+    static final int SERVICES = Integer.getInteger("bench.xds.services", 1000);
+    static final int ENDPOINTS_PER_SERVICE = 10;
+
+    @Test
+    void xdsConvergenceHeapAndIncrementalCost() throws Exception {
+        List<Integer> fleets = Arrays.stream(System.getProperty("bench.xds.proxies", "1000").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        StringBuilder md = new StringBuilder("## xds-service\n\n")
+                .append("Synthetic SMI mesh: ").append(SERVICES).append(" services × ").append(ENDPOINTS_PER_SERVICE)
+                .append(" endpoints, each service allowed to call the next two; one delta ADS client per proxy, ")
+                .append("clients and server in one JVM on this machine's cores.\n\n")
+                .append("| proxies | groups | one-endpoint change p50 / p99 | every-proxy change p50 / p99 | heap per proxy (idle gRPC stream floor) | incremental / full recompute |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (int proxies : fleets) {
+            md.append(run(proxies)).append('\n');
+        }
+        md.append("\nThe every-proxy change toggles `egress_enabled` (every group's listeners, routes and clusters change). ")
+                .append("Toggling permissive mode at this size was not measured: in permissive mode every group carries every ")
+                .append("service, so configuration is O(groups × services).\n");
+        Path out = Path.of("target/bench/xds.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, md.toString());
+        System.out.println(md);
+    }
+
+    private String run(int proxies) throws Exception {
+        MeshPolicy policy = mesh();
+        long fullNanos = median(5, () -> MeshConfigs.of(policy));
+        MeshConfigs base = MeshConfigs.of(policy);
+        MeshPolicy oneEndpoint = withEndpoint(policy, 0, "10.9.9.9");
+        long incrementalNanos = median(5, () -> base.next(oneEndpoint));
+
+        long floor = idleStreamFloor(proxies);
+
+        XdsMetrics metrics = new XdsMetrics(new SimpleMeterRegistry());
+        XdsServer xds = new XdsServer(new PolicyHolder(), new SecretStore(), metrics, 4);
+        xds.apply("v0", policy).get();
+        ExecutorService grpcExecutor = Executors.newFixedThreadPool(4);
+        Server server = ServerBuilder.forPort(0).executor(grpcExecutor)
+                .addService(ServerInterceptors.intercept(new AdsService(xds, false), new PeerIdentityInterceptor()))
+                .build().start();
+        List<TestAdsClient> clients = new ArrayList<>();
+        try {
+            long heapBefore = usedHeap();
+            for (int i = 0; i < proxies; i++) {
+                int service = i % SERVICES;
+                int pod = (i / SERVICES) % ENDPOINTS_PER_SERVICE;
+                clients.add(new TestAdsClient(server.getPort(), true, "app", "s" + service + "-p" + pod,
+                        "uid-s" + service + "-p" + pod).counting().start());
+            }
+            awaitAll(clients, 0, 4, 120);
+            long heapPerProxy = (usedHeap() - heapBefore) / proxies;
+
+            List<Long> one = new ArrayList<>();
+            MeshPolicy current = policy;
+            for (int round = 0; round < 20; round++) {
+                int service = (round * 37) % SERVICES;
+                current = withEndpoint(current, service, "10.8." + (round % 250) + ".1");
+                List<TestAdsClient> affected = new ArrayList<>();
+                for (int i = 0; i < proxies; i++) {
+                    int s = i % SERVICES;
+                    if ((s + 1) % SERVICES == service || (s + 2) % SERVICES == service) {
+                        affected.add(clients.get(i));
+                    }
+                }
+                one.add(converge(xds, current, affected));
+            }
+            List<Long> all = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                current = current.toBuilder().setSettings(MeshSettings.newBuilder(current.getSettings())
+                        .setEgressEnabled(!current.getSettings().getEgressEnabled())).build();
+                all.add(converge(xds, current, clients));
+            }
+            return String.format(Locale.ROOT, "| %d | %d | %s / %s | %s / %s | %.1f KB (%.1f KB) | %.2f%% |", proxies,
+                    xds.identities().size(), ms(pct(one, 50)), ms(pct(one, 99)), ms(pct(all, 50)), ms(pct(all, 99)),
+                    heapPerProxy / 1024.0, floor / 1024.0, 100.0 * incrementalNanos / fullNanos);
+        } finally {
+            for (TestAdsClient c : clients) {
+                c.close();
+            }
+            server.shutdownNow();
+            grpcExecutor.shutdownNow();
+        }
+    }
+
+    /** Applies the policy and waits until every affected client has received a response after it. */
+    private static long converge(XdsServer xds, MeshPolicy policy, List<TestAdsClient> affected) throws Exception {
+        long[] before = affected.stream().mapToLong(TestAdsClient::responses).toArray();
+        long start = System.nanoTime();
+        xds.apply(io.qmesh.xds.generate.PolicyDeltas.version(policy), policy);
+        for (int i = 0; i < affected.size(); i++) {
+            TestAdsClient c = affected.get(i);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (c.responses() <= before[i] && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+        }
+        long last = affected.stream().mapToLong(TestAdsClient::lastResponseNanos).max().orElse(start);
+        return last - start;
+    }
+
+    private static void awaitAll(List<TestAdsClient> clients, long after, int responses, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (TestAdsClient c : clients) {
+            while (c.responses() < after + responses && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    /** The heap an idle gRPC connection with one open stream costs in this JVM: the floor for heap per proxy. */
+    private static long idleStreamFloor(int n) throws Exception {
+        Server server = ServerBuilder.forPort(0).addService(new io.qmesh.api.mesh.v1.MeshPolicyServiceGrpc.MeshPolicyServiceImplBase() {
+            @Override
+            public void watch(io.qmesh.api.mesh.v1.WatchRequest request,
+                    io.grpc.stub.StreamObserver<io.qmesh.api.mesh.v1.MeshPolicyUpdate> updates) {
+            }
+        }).build().start();
+        List<io.grpc.ManagedChannel> channels = new ArrayList<>();
+        try {
+            long before = usedHeap();
+            for (int i = 0; i < n; i++) {
+                io.grpc.ManagedChannel ch = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+                channels.add(ch);
+                io.qmesh.api.mesh.v1.MeshPolicyServiceGrpc.newStub(ch).watch(io.qmesh.api.mesh.v1.WatchRequest.getDefaultInstance(),
+                        new io.grpc.stub.StreamObserver<>() {
+                            public void onNext(io.qmesh.api.mesh.v1.MeshPolicyUpdate u) { }
+                            public void onError(Throwable t) { }
+                            public void onCompleted() { }
+                        });
+            }
+            Thread.sleep(2000);
+            return (usedHeap() - before) / n;
+        } finally {
+            channels.forEach(io.grpc.ManagedChannel::shutdownNow);
+            server.shutdownNow();
+        }
+    }
+
+    static MeshPolicy mesh() {
+        MeshPolicy.Builder policy = MeshPolicy.newBuilder().setSettings(TestPolicies.settings(false));
+        for (int s = 0; s < SERVICES; s++) {
+            policy.addServices(TestPolicies.service("app", "s" + s, "10.96." + (s / 250) + "." + (s % 250)));
+            io.qmesh.api.mesh.v1.ServiceEndpoints.Builder eps = io.qmesh.api.mesh.v1.ServiceEndpoints.newBuilder()
+                    .setService(TestPolicies.ref("app", "s" + s));
+            for (int p = 0; p < ENDPOINTS_PER_SERVICE; p++) {
+                eps.addEndpoints(TestPolicies.endpoint("app", "s" + s, "s" + s + "-p" + p,
+                        "10." + (1 + s / 250) + "." + (s % 250) + "." + p));
+            }
+            policy.addEndpoints(eps);
+            for (int d = 1; d <= 2; d++) {
+                policy.addAllowRules(TestPolicies.allow("app", "s" + s + "-to-s" + ((s + d) % SERVICES),
+                        TestPolicies.id("app", "s" + s), TestPolicies.id("app", "s" + ((s + d) % SERVICES))));
+            }
+        }
+        return policy.build();
+    }
+
+    static MeshPolicy withEndpoint(MeshPolicy policy, int service, String address) {
+        var eps = policy.getEndpoints(service).toBuilder();
+        eps.setEndpoints(0, eps.getEndpoints(0).toBuilder().setAddress(address));
+        return policy.toBuilder().setEndpoints(service, eps).build();
+    }
+
+    private static long median(int runs, Runnable work) {
+        long[] times = IntStream.range(0, runs).mapToLong(i -> {
+            long start = System.nanoTime();
+            work.run();
+            return System.nanoTime() - start;
+        }).sorted().toArray();
+        return times[runs / 2];
+    }
+
+    private static long usedHeap() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long pct(List<Long> values, int p) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.0f ms", nanos / 1e6);
+    }
+}
