@@ -19,7 +19,12 @@ import io.qmesh.api.mesh.v1.ObjectRef;
  *       {@code envoy-admin}, {@code tracing-collector};</li>
  *   <li>RBAC policies: the allow rule's source {@code <ns>/<name>} (a TrafficTarget), with
  *       {@code |<match>} for each HTTPRouteGroup match it allows; {@code permissive} in permissive mode;</li>
- *   <li>proxy groups {@code <ns>/<sa>[<ns>/<svc>,…][<port>,…]} (see {@link ProxyGroup#key()}).</li>
+ *   <li>proxy groups {@code <ns>/<sa>[<ns>/<svc>,…][<port>,…]} (see {@link ProxyGroup#key()});</li>
+ *   <li>proxyless gRPC: client listeners {@code <svc>.<ns>.svc.cluster.local:<port>} (the {@code xds:///}
+ *       target's authority), their routes {@code grpc-route|<ns>/<svc>|<port>}; server listeners
+ *       {@code grpc/server?xds.resource.listening_address=0.0.0.0:<port>} (the bootstrap's
+ *       {@link #PROXYLESS_SERVER_LISTENER_TEMPLATE}), their filter chain and routes {@code grpc-inbound|<port>};
+ *       the certificate provider instance {@value #PROXYLESS_CERTIFICATE_PROVIDER} of the bootstrap.</li>
  * </ul>
  */
 public final class ResourceNames {
@@ -109,5 +114,27 @@ public final class ResourceNames {
 
     public static String ingressPolicy(Ref ingressBackend) {
         return "ingress|" + ingressBackend;
+    }
+
+    /** What a proxyless bootstrap sets as {@code server_listener_resource_name_template}. */
+    public static final String PROXYLESS_SERVER_LISTENER_TEMPLATE = "grpc/server?xds.resource.listening_address=%s";
+    /** The certificate provider instance a proxyless bootstrap defines (file_watcher on its workload certificate). */
+    public static final String PROXYLESS_CERTIFICATE_PROVIDER = "qmesh";
+
+    public static String proxylessClientListener(Ref service, int port) {
+        return ServicePorts.fqdn(service) + ":" + port;
+    }
+
+    public static String proxylessRoutes(Ref service, int port) {
+        return "grpc-route|" + service + "|" + port;
+    }
+
+    /** The listener grpc-java's XdsServerBuilder asks for when it serves on {@code port}. */
+    public static String proxylessServerListener(int port) {
+        return PROXYLESS_SERVER_LISTENER_TEMPLATE.replace("%s", "0.0.0.0:" + port);
+    }
+
+    public static String proxylessInbound(int port) {
+        return "grpc-inbound|" + port;
     }
 }

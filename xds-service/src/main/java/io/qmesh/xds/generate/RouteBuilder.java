@@ -152,7 +152,7 @@ public final class RouteBuilder {
         return port.getAppProtocol() == io.qmesh.api.mesh.v1.AppProtocol.HTTP || ServicePorts.isHttp2(port.getAppProtocol());
     }
 
-    private static RouteAction action(PolicyIndex index, ProxyGroup group, Ref service, int port) {
+    static RouteAction action(PolicyIndex index, ProxyGroup group, Ref service, int port) {
         RouteAction.Builder action = RouteAction.newBuilder();
         var split = index.splitOf(service).filter(s -> s.getBackendsList().stream()
                 .anyMatch(b -> b.getWeight() > 0 && index.service(Ref.of(b.getService())).isPresent()));
