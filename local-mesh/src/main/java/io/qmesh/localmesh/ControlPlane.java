@@ -107,7 +107,7 @@ final class ControlPlane implements AutoCloseable {
             case "sidecar-injector" -> {
                 p.put("qmesh.injector.ca.address", caAddress());
                 p.put("qmesh.injector.ca.token-file", token.toString());
-                p.put("quarkus.http.ssl-port", String.valueOf(Ports.free()));
+                p.put("qmesh.injector.webhook.port", String.valueOf(Ports.free()));
             }
             default -> { }
         }

@@ -46,19 +46,23 @@ final class DemoWorkloads implements AutoCloseable {
     static final App BOOKSTORE_V2 = app("bookstore-v2", "bookstore", "bookstore", "v2", "--role=bookstore", "--version=v2",
             "--xds-server=true", "--warehouse=" + target("bookwarehouse", "bookwarehouse"));
     static final App BOOKBUYER = app("bookbuyer", "bookbuyer", "bookbuyer", "v1", "--role=bookbuyer",
-            "--bookstore=" + target("bookstore", "bookstore"), "--interval-millis=200");
+            "--bookstore=" + target("bookstore", "bookstore"));
     static final App BOOKTHIEF = app("bookthief", "bookthief", "bookthief", "v1", "--role=bookthief",
-            "--bookstore=" + target("bookstore", "bookstore"), "--interval-millis=200");
+            "--bookstore=" + target("bookstore", "bookstore"));
 
     private final Layout layout;
     private final Processes processes;
     private final ClusterState cluster;
     private final WorkloadCertificates certificates;
     private final String xdsAddress;
+    private final Duration buyInterval;
     private final Map<String, RunningApp> running = new LinkedHashMap<>();
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor();
 
-    DemoWorkloads(Layout layout, Processes processes, ClusterState cluster, WorkloadCertificates certificates, String xdsAddress) {
+    /** @param buyInterval how often bookbuyer and bookthief buy */
+    DemoWorkloads(Layout layout, Processes processes, ClusterState cluster, WorkloadCertificates certificates, String xdsAddress,
+            Duration buyInterval) {
+        this.buyInterval = buyInterval;
         this.layout = layout;
         this.processes = processes;
         this.cluster = cluster;
@@ -85,7 +89,8 @@ final class DemoWorkloads implements AutoCloseable {
                 Map.of("http", http, "grpc", grpc)));
         List<String> command = new ArrayList<>(List.of(Processes.java(), "-jar", layout.demoJar().toString()));
         command.addAll(app.args());
-        command.addAll(List.of("--http-port=" + http, "--grpc-port=" + grpc, "--identity=" + app.namespace() + "/" + app.serviceAccount()));
+        command.addAll(List.of("--http-port=" + http, "--grpc-port=" + grpc, "--identity=" + app.namespace() + "/" + app.serviceAccount(),
+                "--interval-millis=" + buyInterval.toMillis()));
         Processes.Started process = processes.start(app.pod(), command, Map.of("GRPC_XDS_BOOTSTRAP", bootstrap.toString()));
         RunningApp started = new RunningApp(app, process, http, grpc);
         processes.awaitHttpOk(process, started.countersUrl(), timeout);

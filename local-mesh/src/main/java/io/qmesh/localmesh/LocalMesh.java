@@ -34,7 +34,7 @@ public final class LocalMesh {
         Processes processes = new Processes(layout.work().resolve("logs"));
         Runtime.getRuntime().addShutdownHook(new Thread(processes::close));
         try (ControlPlane controlPlane = new ControlPlane(layout, processes)) {
-            Mesh mesh = Mesh.up(layout, processes, controlPlane, out);
+            Mesh mesh = Mesh.up(layout, processes, controlPlane, Duration.ofMillis(200), out);
             run(mesh, Duration.ofSeconds(settle), out);
             if (!exit) {
                 out.printf("%nThe mesh keeps running: bookbuyer %s, bookthief %s. Logs in %s. Ctrl-C stops everything.%n",

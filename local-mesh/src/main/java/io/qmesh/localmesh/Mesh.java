@@ -7,7 +7,7 @@ import java.time.Duration;
 record Mesh(ControlPlane controlPlane, ClusterState cluster, DemoWorkloads apps, Walkthrough walkthrough) {
 
     /** Brings everything up: API, mesh configuration and demo objects, the four services, the demo apps. */
-    static Mesh up(Layout layout, Processes processes, ControlPlane controlPlane, PrintStream out) {
+    static Mesh up(Layout layout, Processes processes, ControlPlane controlPlane, Duration buyInterval, PrintStream out) {
         out.println("== Starting the in-memory Kubernetes API");
         controlPlane.startApi(LocalMesh.START_TIMEOUT);
         ClusterState cluster = new ClusterState(controlPlane.client());
@@ -21,7 +21,7 @@ record Mesh(ControlPlane controlPlane, ClusterState cluster, DemoWorkloads apps,
                 + layout.work().resolve("logs") + ")");
         controlPlane.startServices(LocalMesh.START_TIMEOUT);
         WorkloadCertificates certificates = new WorkloadCertificates(controlPlane.caAddress(), controlPlane.agentToken());
-        DemoWorkloads apps = new DemoWorkloads(layout, processes, cluster, certificates, controlPlane.xdsAddress());
+        DemoWorkloads apps = new DemoWorkloads(layout, processes, cluster, certificates, controlPlane.xdsAddress(), buyInterval);
         out.println("== Starting bookwarehouse, bookstore v1, bookbuyer, bookthief as proxyless gRPC workloads");
         apps.start(DemoWorkloads.BOOKWAREHOUSE, LocalMesh.START_TIMEOUT);
         apps.start(DemoWorkloads.BOOKSTORE_V1, LocalMesh.START_TIMEOUT);

@@ -8,12 +8,17 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 /**
  * The configuration of every proxy group for one MeshPolicy, and the incremental step to the next
- * policy: only groups whose dependency keys intersect the policy's changes are regenerated.
+ * policy: only groups whose dependency keys intersect the policy's changes are regenerated. One
+ * instance per kind of data plane: Envoy sidecars ({@link #empty()}) and proxyless gRPC workloads
+ * ({@link #emptyProxyless()}, whose group keys start with {@value #PROXYLESS_PREFIX}).
  */
 public final class MeshConfigs {
+
+    public static final String PROXYLESS_PREFIX = "proxyless|";
 
     /** The outcome of moving to a new policy: which groups were regenerated, added and removed. */
     public record Step(MeshConfigs configs, SortedSet<String> regenerated, SortedSet<String> removed,
@@ -22,18 +27,35 @@ public final class MeshConfigs {
 
     private final PolicyIndex index;
     private final SortedMap<String, GroupConfig> byGroup;
+    private final String keyPrefix;
+    private final BiFunction<PolicyIndex, ProxyGroup, GroupConfig> generator;
 
-    private MeshConfigs(PolicyIndex index, SortedMap<String, GroupConfig> byGroup) {
+    private MeshConfigs(PolicyIndex index, SortedMap<String, GroupConfig> byGroup, String keyPrefix,
+            BiFunction<PolicyIndex, ProxyGroup, GroupConfig> generator) {
         this.index = index;
         this.byGroup = Collections.unmodifiableSortedMap(byGroup);
+        this.keyPrefix = keyPrefix;
+        this.generator = generator;
     }
 
+    /** Envoy sidecars' configurations. */
     public static MeshConfigs empty() {
-        return new MeshConfigs(PolicyIndex.of(MeshPolicy.getDefaultInstance()), new TreeMap<>());
+        return new MeshConfigs(PolicyIndex.of(MeshPolicy.getDefaultInstance()), new TreeMap<>(), "", XdsGenerator::generate);
+    }
+
+    /** Proxyless gRPC workloads' configurations. */
+    public static MeshConfigs emptyProxyless() {
+        return new MeshConfigs(PolicyIndex.of(MeshPolicy.getDefaultInstance()), new TreeMap<>(), PROXYLESS_PREFIX,
+                ProxylessGenerator::generate);
     }
 
     public static MeshConfigs of(MeshPolicy policy) {
         return empty().next(policy).configs();
+    }
+
+    /** The snapshot key of a group in this data plane. */
+    public String keyOf(ProxyGroup group) {
+        return keyPrefix + group.key();
     }
 
     public PolicyIndex index() {
@@ -45,28 +67,36 @@ public final class MeshConfigs {
     }
 
     public Step next(MeshPolicy policy) {
+        return next(policy, group -> true);
+    }
+
+    /** The step to {@code policy} for the groups {@code include} accepts (the others are dropped). */
+    public Step next(MeshPolicy policy, java.util.function.Predicate<ProxyGroup> include) {
         PolicyIndex nextIndex = PolicyIndex.of(policy);
         SortedSet<String> changed = PolicyChanges.between(index.policy(), policy);
         SortedMap<String, GroupConfig> nextGroups = new TreeMap<>();
         SortedSet<String> regenerated = new TreeSet<>();
         java.util.List<ProxyGroup> stale = new java.util.ArrayList<>();
         for (ProxyGroup group : nextIndex.groups()) {
-            GroupConfig previous = byGroup.get(group.key());
+            if (!include.test(group)) {
+                continue;
+            }
+            GroupConfig previous = byGroup.get(keyOf(group));
             if (previous != null && Collections.disjoint(previous.dependencies(), changed)) {
-                nextGroups.put(group.key(), previous);
+                nextGroups.put(keyOf(group), previous);
             } else {
                 stale.add(group);
-                regenerated.add(group.key());
+                regenerated.add(keyOf(group));
             }
         }
         // groups are independent: a fleet-wide change generates them on every core
         (stale.size() > 8 ? stale.parallelStream() : stale.stream())
-                .map(group -> XdsGenerator.generate(nextIndex, group))
+                .map(group -> generator.apply(nextIndex, group))
                 .toList()
-                .forEach(config -> nextGroups.put(config.group().key(), config));
+                .forEach(config -> nextGroups.put(keyOf(config.group()), config));
         SortedSet<String> removed = new TreeSet<>(byGroup.keySet());
         removed.removeAll(nextGroups.keySet());
-        return new Step(new MeshConfigs(nextIndex, nextGroups), regenerated, removed, changed);
+        return new Step(new MeshConfigs(nextIndex, nextGroups, keyPrefix, generator), regenerated, removed, changed);
     }
 
     /** The group of a pod, as the policy's endpoints name it. */

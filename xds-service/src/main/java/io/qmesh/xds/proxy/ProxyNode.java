@@ -15,6 +15,12 @@ public record ProxyNode(String id, Ref pod, String podUid) {
     public static final String POD_NAME = "pod_name";
     public static final String POD_NAMESPACE = "pod_namespace";
     public static final String POD_UID = "pod_uid";
+    /** {@code "true"} for a proxyless gRPC workload (grpc-java's xDS client), which gets the proxyless configuration. */
+    public static final String PROXYLESS = "proxyless";
+
+    public static boolean isProxyless(Node node) {
+        return metadata(node, PROXYLESS).map("true"::equals).orElse(false);
+    }
 
     /** The node's claims, or the reason they cannot be read. */
     public static Result parse(Node node) {

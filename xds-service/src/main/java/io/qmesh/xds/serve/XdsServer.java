@@ -9,6 +9,8 @@ import io.qmesh.api.Identity;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.xds.generate.GroupConfig;
 import io.qmesh.xds.generate.MeshConfigs;
+import io.qmesh.xds.generate.ProxyGroup;
+import io.qmesh.xds.generate.ProxylessReferences;
 import io.qmesh.xds.proxy.ProxyAdmission;
 import io.qmesh.xds.proxy.ProxyNode;
 import io.qmesh.xds.policy.PolicyHolder;
@@ -53,6 +55,9 @@ public class XdsServer {
     });
     private final Map<String, GroupSnapshot> snapshots = new ConcurrentHashMap<>();
     private volatile MeshConfigs configs = MeshConfigs.empty();
+    private volatile MeshConfigs proxyless = MeshConfigs.emptyProxyless();
+    /** Groups with a proxyless workload connected: only these get (and keep regenerating) proxyless configuration. */
+    private final Set<String> proxylessGroups = ConcurrentHashMap.newKeySet();
     private final List<java.util.function.Consumer<Set<Identity>>> identityListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -88,25 +93,30 @@ public class XdsServer {
 
     private MeshConfigs.Step applyNow(String version, MeshPolicy policy, long received) {
         MeshConfigs.Step step = configs.next(policy);
+        MeshConfigs.Step proxylessStep = proxyless.next(policy, g -> proxylessGroups.contains(g.key()));
         Set<String> changed = new TreeSet<>();
         Map<String, GroupSnapshot> next = new java.util.TreeMap<>();
         String trustDomain = step.configs().index().trustDomain();
-        List<String> regenerated = List.copyOf(step.regenerated());
+        Map<String, GroupConfig> regeneratedConfigs = new java.util.TreeMap<>();
+        step.regenerated().forEach(key -> regeneratedConfigs.put(key, step.configs().groups().get(key)));
+        proxylessStep.regenerated().forEach(key -> regeneratedConfigs.put(key, proxylessStep.configs().groups().get(key)));
+        List<String> regenerated = List.copyOf(regeneratedConfigs.keySet());
         List<GroupSnapshot> built = (regenerated.size() > 8 ? regenerated.parallelStream() : regenerated.stream())
                 .map(key -> {
-                    GroupConfig config = step.configs().groups().get(key);
-                    return GroupSnapshot.of(config, secrets.secretsFor(config.group().identity(), trustDomain),
-                            snapshots.get(key));
+                    GroupConfig config = regeneratedConfigs.get(key);
+                    // proxyless workloads read their certificates from files, not over SDS
+                    List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> groupSecrets = isProxyless(key)
+                            ? List.of() : secrets.secretsFor(config.group().identity(), trustDomain);
+                    return GroupSnapshot.of(config, groupSecrets, snapshots.get(key));
                 }).toList();
         for (int i = 0; i < regenerated.size(); i++) {
             String key = regenerated.get(i);
             GroupSnapshot previous = snapshots.get(key);
             GroupSnapshot snapshot = built.get(i);
-            try {
-                snapshot.ensureConsistent();
-            } catch (SnapshotConsistencyException e) {
+            Optional<String> inconsistency = inconsistency(key, regeneratedConfigs.get(key), snapshot);
+            if (inconsistency.isPresent()) {
                 LOG.errorf("inconsistent snapshot group=%s policy=%s, keeping the previous one: %s", key, version,
-                        e.getMessage());
+                        inconsistency.get());
                 continue;
             }
             if (previous == null || !sameVersions(previous, snapshot)) {
@@ -116,12 +126,13 @@ public class XdsServer {
         }
         metrics.generated(System.nanoTime() - received);
         configs = step.configs();
+        proxyless = proxylessStep.configs();
         streams.begin(received, changed);
         next.forEach((key, snapshot) -> {
             snapshots.put(key, snapshot);
             cache.setSnapshot(key, snapshot);
         });
-        for (String key : step.removed()) {
+        for (String key : union(step.removed(), proxylessStep.removed())) {
             snapshots.remove(key);
             cache.clearSnapshot(key);
         }
@@ -150,6 +161,33 @@ public class XdsServer {
         });
     }
 
+    private static boolean isProxyless(String key) {
+        return key.startsWith(MeshConfigs.PROXYLESS_PREFIX);
+    }
+
+    /**
+     * Envoy snapshots pass java-control-plane's {@code ensureConsistent()}; proxyless ones our own
+     * reference check, since ensureConsistent() does not follow RDS from API listeners.
+     */
+    private static Optional<String> inconsistency(String key, GroupConfig config, GroupSnapshot snapshot) {
+        if (isProxyless(key)) {
+            List<String> dangling = ProxylessReferences.dangling(config);
+            return dangling.isEmpty() ? Optional.empty() : Optional.of("dangling references " + dangling);
+        }
+        try {
+            snapshot.ensureConsistent();
+            return Optional.empty();
+        } catch (SnapshotConsistencyException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private static boolean sameVersions(GroupSnapshot a, GroupSnapshot b) {
         return a.clusters().version().equals(b.clusters().version())
                 && a.endpoints().version().equals(b.endpoints().version())
@@ -164,7 +202,18 @@ public class XdsServer {
         if (!parsed.ok()) {
             return UNKNOWN_GROUP;
         }
-        return configs.groupOf(parsed.node().pod()).map(g -> g.key()).orElse(UNKNOWN_GROUP);
+        Optional<ProxyGroup> group = configs.groupOf(parsed.node().pod());
+        if (group.isEmpty()) {
+            return UNKNOWN_GROUP;
+        }
+        if (!ProxyNode.isProxyless(node)) {
+            return configs.keyOf(group.get());
+        }
+        if (proxylessGroups.add(group.get().key())) {
+            // first proxyless workload of this group: generate its configuration on the policy thread
+            updates.execute(() -> holder.current().ifPresent(held -> applyNow(held.version(), held.policy(), System.nanoTime())));
+        }
+        return proxyless.keyOf(group.get());
     }
 
     /** Whether a proxy may have config, judged against the current policy. */
