@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bookstore walkthrough end to end, every step an assertion: the four services and the demo
@@ -26,8 +25,8 @@ class LocalMeshIT {
     static final Duration WINDOW = Duration.ofSeconds(3);
     static final Duration PROPAGATION = Duration.ofSeconds(60);
 
-    @TempDir
-    Path work;
+    /** Kept after the run: the logs of every process are what tells why a step failed. */
+    final Path work = Path.of("target", "local-mesh-it").toAbsolutePath();
 
     @Test
     void walkthrough_allowsDeniesSplitsAndSurvivesControlPlaneRestarts() throws Exception {

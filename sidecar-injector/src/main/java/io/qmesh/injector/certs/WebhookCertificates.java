@@ -50,7 +50,8 @@ public class WebhookCertificates {
     public List<String> dnsNames() {
         String svc = config.webhook().serviceName();
         String ns = config.controlPlaneNamespace();
-        return List.of(svc + "." + ns + ".svc", svc, svc + "." + ns, svc + "." + ns + ".svc.cluster.local");
+        // the names the API server may use; not the bare service name, which names no namespace (the CA refuses it)
+        return List.of(svc + "." + ns + ".svc", svc + "." + ns, svc + "." + ns + ".svc.cluster.local");
     }
 
     public IssuedCertificate current() {

@@ -6,6 +6,8 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.qmesh.api.Identity;
@@ -20,10 +22,14 @@ import org.jboss.logging.Logger;
 /**
  * ADS (state of the world and delta) on the Quarkus gRPC server, delegating to java-control-plane's
  * aggregated discovery service behind per-stream admission and node tracking.
+ *
+ * <p>It implements {@link BindableService} itself rather than extending the generated base class:
+ * Quarkus finds gRPC services in its build-time index, which does not hold Envoy's api jar, so a
+ * subclass of the generated base class would not be served (no gRPC server would even start).
  */
 @GrpcService
 @RegisterInterceptor(PeerIdentityInterceptor.class)
-public class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
+public class AdsService implements BindableService {
 
     private static final Logger LOG = Logger.getLogger(AdsService.class);
 
@@ -37,15 +43,28 @@ public class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscove
     }
 
     @Override
-    public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
+    public ServerServiceDefinition bindService() {
+        return new AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase() {
+            @Override
+            public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
+                return AdsService.this.streamAggregatedResources(responses);
+            }
+
+            @Override
+            public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
+                return AdsService.this.deltaAggregatedResources(responses);
+            }
+        }.bindService();
+    }
+
+    StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
         Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
         var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
         return new NodeTrackingObserver<>(responses, () -> ads.streamAggregatedResources(responses),
                 DiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId));
     }
 
-    @Override
-    public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
+    StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
         Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
         var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
         return new NodeTrackingObserver<>(responses, () -> ads.deltaAggregatedResources(responses),
