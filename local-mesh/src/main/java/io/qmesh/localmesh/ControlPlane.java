@@ -59,6 +59,18 @@ final class ControlPlane implements AutoCloseable {
         kubeApiUrl = ready.substring(ready.indexOf("url=") + 4).trim();
         client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(kubeApiUrl)
                 .withNamespace(NAMESPACE).build()).build();
+        write("kubeconfig", String.join("\n",
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters: [{name: local-mesh, cluster: {server: '" + kubeApiUrl + "'}}]",
+                "users: [{name: local-mesh, user: {}}]",
+                "contexts: [{name: local-mesh, context: {cluster: local-mesh, user: local-mesh}}]",
+                "current-context: local-mesh", ""));
+    }
+
+    /** A kubeconfig for the in-memory API, so that qmeshctl can be pointed at it. */
+    Path kubeconfig() {
+        return layout.work().resolve("kubeconfig");
     }
 
     /** Starts the services in dependency order, each waited for until ready. */

@@ -26,6 +26,10 @@ record Layout(Path repo, Path work) {
         return require(repo.resolve("bookstore-demo/target/bookstore-demo.jar"));
     }
 
+    Path qmeshctlJar() {
+        return require(repo.resolve("qmeshctl/target/qmeshctl.jar"));
+    }
+
     Path localMeshJar() {
         return require(repo.resolve("local-mesh/target/local-mesh.jar"));
     }

@@ -35,7 +35,7 @@ public final class LocalMesh {
         Runtime.getRuntime().addShutdownHook(new Thread(processes::close));
         try (ControlPlane controlPlane = new ControlPlane(layout, processes)) {
             Mesh mesh = Mesh.up(layout, processes, controlPlane, Duration.ofMillis(200), out);
-            run(mesh, Duration.ofSeconds(settle), out);
+            run(mesh, layout, processes, Duration.ofSeconds(settle), out);
             if (!exit) {
                 out.printf("%nThe mesh keeps running: bookbuyer %s, bookthief %s. Logs in %s. Ctrl-C stops everything.%n",
                         mesh.buyer().pageUrl(), mesh.thief().pageUrl(), layout.work().resolve("logs"));
@@ -44,10 +44,11 @@ public final class LocalMesh {
         } finally {
             processes.close();
         }
+        System.exit(0);
     }
 
     /** The walkthrough's steps, printed. */
-    static void run(Mesh mesh, Duration settle, PrintStream out) {
+    static void run(Mesh mesh, Layout layout, Processes processes, Duration settle, PrintStream out) {
         Walkthrough walk = mesh.walkthrough();
         var buyer = mesh.buyer();
         var thief = mesh.thief();
@@ -57,6 +58,9 @@ public final class LocalMesh {
                 () -> walk.permissive(false), settle, buyer, thief);
         walk.step(3, "TrafficTargets: bookbuyer may buy from bookstore (which may restock); bookthief may not",
                 walk::applyTrafficTargets, settle, buyer, thief);
+        out.println("   Why is bookthief denied?  qmeshctl policy check " + thief.app().namespace() + "/" + thief.app().pod()
+                + " bookstore/bookstore:" + DemoWorkloads.GRPC_PORT + " --path /qmesh.demo.v1.Bookstore/BuyBook --method POST");
+        mesh.explainThiefDenial(layout, processes).lines().forEach(line -> out.println("     " + line));
         walk.step(4, "bookstore v2 arrives; a TrafficSplit keeps all traffic on v1 (100/0)",
                 () -> {
                     walk.split(100, 0);

@@ -39,6 +39,21 @@ record Mesh(ControlPlane controlPlane, ClusterState cluster, DemoWorkloads apps,
         return apps.get(DemoWorkloads.BOOKTHIEF);
     }
 
+    /** What `qmeshctl policy check` says about bookthief buying a book, run against the in-memory API. */
+    String explainThiefDenial(Layout layout, Processes processes) {
+        DemoWorkloads.RunningApp thief = thief();
+        Processes.Started check = processes.start("qmeshctl", java.util.List.of(Processes.java(), "-jar",
+                layout.qmeshctlJar().toString(), "policy", "check", thief.app().namespace() + "/" + thief.app().pod(),
+                "bookstore/bookstore:" + DemoWorkloads.GRPC_PORT, "--path", "/qmesh.demo.v1.Bookstore/BuyBook", "--method", "POST"),
+                java.util.Map.of("KUBECONFIG", controlPlane.kubeconfig().toString()));
+        try {
+            check.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return String.join("\n", check.output().lines().filter(l -> !l.startsWith("SLF4J")).toList());
+    }
+
     void startBookstoreV2() {
         apps.start(DemoWorkloads.BOOKSTORE_V2, Duration.ofMinutes(2));
     }

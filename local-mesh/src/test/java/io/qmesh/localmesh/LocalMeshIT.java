@@ -49,6 +49,8 @@ class LocalMeshIT {
             walk.applyTrafficTargets();
             awaitWindow(buyer, c -> c.boughtTotal() > 0 && c.failedTotal() == 0);
             awaitWindow(thief, c -> c.boughtTotal() == 0 && c.failed().containsKey("PERMISSION_DENIED"));
+            assertThat(mesh.explainThiefDenial(layout, processes)).contains("verdict: deny")
+                    .contains("no TrafficTarget allows identity bookthief/bookthief to reach bookstore/bookstore");
 
             walk.split(100, 0);
             mesh.startBookstoreV2();

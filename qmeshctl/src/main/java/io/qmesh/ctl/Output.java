@@ -37,7 +37,11 @@ final class Output {
         switch (format) {
             case json -> out.println(write(JSON, object));
             case yaml -> out.print(write(YAML, object));
-            default -> object.forEach((key, value) -> out.println(key + ": " + value));
+            default -> object.forEach((key, value) -> {
+                if (value != null && !String.valueOf(value).isEmpty()) {
+                    out.println(key + ": " + value);
+                }
+            });
         }
         out.flush();
     }
