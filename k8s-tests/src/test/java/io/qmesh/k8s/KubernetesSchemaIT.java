@@ -72,6 +72,13 @@ class KubernetesSchemaIT {
                 .contains("TrafficSplit/shop/s").contains("weight");
     }
 
+    @Test
+    void validatorsOwnTests_pass() {
+        ExternalCommand.Result result = ExternalCommand.run(Manifests.REPO.resolve("tools/k8s-schema"), "node", "--test", "test/");
+
+        assertThat(result.exitCode()).as("node --test in tools/k8s-schema:%n%s%s", result.stdout(), result.stderr()).isZero();
+    }
+
     private static String kustomize(String dir) {
         ExternalCommand.Result rendered = ExternalCommand.run(Manifests.REPO, "kubectl", "kustomize", dir);
         assertThat(rendered.succeeded()).as("kubectl kustomize %s: %s", dir, rendered.stderr()).isTrue();
