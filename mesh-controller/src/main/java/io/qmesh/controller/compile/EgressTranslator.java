@@ -71,26 +71,14 @@ final class EgressTranslator {
             }
             ports.put(p.number, protocol);
         }
-        TreeMap<String, HttpMatch> matches = new TreeMap<>();
-        if (spec.matches != null) {
-            for (int i = 0; i < spec.matches.size(); i++) {
-                Egress.RouteRef ref = spec.matches.get(i);
-                String field = "spec.matches[" + i + "]";
-                if (ref == null || !"HTTPRouteGroup".equals(ref.kind)) {
-                    return Translated.failed(Problem.invalid(field + ".kind", "must be HTTPRouteGroup"));
-                }
-                var group = index.httpRouteGroup(ns, ref.name);
-                if (group.isEmpty() || HttpMatches.validate(group.get()) != null) {
-                    return Translated.failed(new Problem(field + ".name", "RouteNotFound",
-                            field + ".name: HTTPRouteGroup " + ns + "/" + ref.name + " does not exist or is not accepted"));
-                }
-                HttpMatches.all(group.get()).forEach(m -> matches.put(m.getName(), m));
-            }
+        Translated<List<HttpMatch>> matches = HttpMatches.resolve(index, ns, spec.matches);
+        if (matches.problem() != null) {
+            return Translated.failed(matches.problem());
         }
         EgressRule.Builder out = EgressRule.newBuilder().setRef(Refs.of(egress)).addAllSources(sources)
                 .addAllHosts(new TreeSet<>(hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()))
                 .addAllIpRanges(new TreeSet<>(ranges))
-                .addAllHttpMatches(matches.values());
+                .addAllHttpMatches(matches.value());
         ports.forEach((n, p) -> out.addPorts(EgressPort.newBuilder().setNumber(n).setAppProtocol(p)));
         return Translated.ok(out.build());
     }

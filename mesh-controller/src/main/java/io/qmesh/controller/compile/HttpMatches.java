@@ -1,5 +1,6 @@
 package io.qmesh.controller.compile;
 
+import io.qmesh.api.crd.RouteRef;
 import io.qmesh.api.crd.smi.HTTPRouteGroup;
 import io.qmesh.api.mesh.v1.HeaderMatch;
 import io.qmesh.api.mesh.v1.HttpMatch;
@@ -93,5 +94,27 @@ final class HttpMatches {
         }
         out.sort(java.util.Comparator.comparing(HttpMatch::getName));
         return out;
+    }
+
+    /**
+     * The matches of the HTTPRouteGroups a resource's {@code spec.matches} names, by match name; a
+     * reference that is not an accepted HTTPRouteGroup in {@code namespace} is a problem naming its field.
+     */
+    static Translated<List<HttpMatch>> resolve(MeshIndex index, String namespace, List<RouteRef> refs) {
+        TreeMap<String, HttpMatch> matches = new TreeMap<>();
+        for (int i = 0; refs != null && i < refs.size(); i++) {
+            RouteRef ref = refs.get(i);
+            String field = "spec.matches[" + i + "]";
+            if (ref == null || !"HTTPRouteGroup".equals(ref.kind)) {
+                return Translated.failed(Problem.invalid(field + ".kind", "must be HTTPRouteGroup"));
+            }
+            var group = index.httpRouteGroup(namespace, ref.name);
+            if (group.isEmpty() || validate(group.get()) != null) {
+                return Translated.failed(new Problem(field + ".name", "RouteNotFound",
+                        field + ".name: HTTPRouteGroup " + namespace + "/" + ref.name + " does not exist or is not accepted"));
+            }
+            all(group.get()).forEach(m -> matches.put(m.getName(), m));
+        }
+        return Translated.ok(List.copyOf(matches.values()));
     }
 }

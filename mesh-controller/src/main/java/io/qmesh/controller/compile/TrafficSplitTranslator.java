@@ -55,23 +55,11 @@ final class TrafficSplitTranslator {
                     "spec.backends: the weights sum to 0, so no backend would receive traffic"));
         }
         backends.forEach((ref, weight) -> out.addBackends(WeightedBackend.newBuilder().setService(ref).setWeight(weight)));
-        java.util.TreeMap<String, io.qmesh.api.mesh.v1.HttpMatch> matches = new java.util.TreeMap<>();
-        if (spec.matches != null) {
-            for (int i = 0; i < spec.matches.size(); i++) {
-                TrafficSplit.RouteRef ref = spec.matches.get(i);
-                String field = "spec.matches[" + i + "]";
-                if (ref == null || !"HTTPRouteGroup".equals(ref.kind)) {
-                    return Translated.failed(Problem.invalid(field + ".kind", "must be HTTPRouteGroup"));
-                }
-                var group = index.httpRouteGroup(ns, ref.name);
-                if (group.isEmpty() || HttpMatches.validate(group.get()) != null) {
-                    return Translated.failed(new Problem(field + ".name", "RouteNotFound",
-                            field + ".name: HTTPRouteGroup " + ns + "/" + ref.name + " does not exist or is not accepted"));
-                }
-                HttpMatches.all(group.get()).forEach(m -> matches.put(m.getName(), m));
-            }
+        Translated<java.util.List<io.qmesh.api.mesh.v1.HttpMatch>> matches = HttpMatches.resolve(index, ns, spec.matches);
+        if (matches.problem() != null) {
+            return Translated.failed(matches.problem());
         }
-        out.addAllHttpMatches(matches.values());
+        out.addAllHttpMatches(matches.value());
         return Translated.ok(out.build());
     }
 

@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Version;
 import io.qmesh.api.crd.MeshResource;
+import io.qmesh.api.crd.RouteRef;
 import io.qmesh.api.crd.SubjectRef;
 import java.util.List;
 
@@ -45,12 +46,4 @@ public class Egress extends MeshResource<Egress.Spec> {
         public String protocol;
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class RouteRef {
-        public String apiGroup;
-        @Required
-        public String kind;
-        @Required
-        public String name;
-    }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 import io.qmesh.api.crd.MeshResource;
+import io.qmesh.api.crd.RouteRef;
 import java.util.List;
 
 /** SMI traffic split: requests to the apex service are spread over backend services by weight. */
@@ -39,12 +40,4 @@ public class TrafficSplit extends MeshResource<TrafficSplit.Spec> {
         public Integer weight;
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class RouteRef {
-        public String apiGroup;
-        @Required
-        public String kind;
-        @Required
-        public String name;
-    }
 }
