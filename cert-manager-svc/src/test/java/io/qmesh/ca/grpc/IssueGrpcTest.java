@@ -181,7 +181,10 @@ class IssueGrpcTest {
         CaClient.as(channel, XDS_TOKEN).issue(CaClient.workload(TestCsrs.csr(TestCsrs.ec("secp256r1")), "bookstore", "m"));
         assertThatThrownBy(() -> CaClient.as(channel, BOOKSTORE_TOKEN).issue(CaClient.workload(TestCsrs.csr(TestCsrs.ec("secp256r1")), "bookstore", "m")));
 
-        String metrics = given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200).extract().asString();
+        // the root expiry gauge reads the root the CA holds; wait for a scrape that has it (CI saw one without)
+        String metrics = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200).extract().asString(),
+                        text -> text.matches("(?s).*qmesh_ca_root_expiry_timestamp_seconds [0-9.]+E9.*"));
         assertThat(metrics)
                 .containsPattern("qmesh_ca_certificates_issued_total\\{kind=\"workload\",signer=\"builtin\",?\\} [1-9]")
                 .containsPattern("qmesh_ca_issue_rejected_total\\{reason=\"permission_denied\",?\\} [1-9]")
