@@ -146,10 +146,6 @@ final class ControlPlane implements AutoCloseable {
         return client;
     }
 
-    String kubeApiUrl() {
-        return kubeApiUrl;
-    }
-
     private String tokensProperties() {
         StringBuilder properties = new StringBuilder("# token = username, for the in-memory API server's TokenReview\n");
         tokens.forEach((identity, token) -> properties.append(token).append(" = system:serviceaccount:")

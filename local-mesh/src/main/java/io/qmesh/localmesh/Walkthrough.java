@@ -1,10 +1,8 @@
 package io.qmesh.localmesh;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Predicate;
 
 /**
  * The bookstore story, step by step, as `make demo` tells it and the end-to-end test asserts it:
@@ -36,7 +34,7 @@ final class Walkthrough {
     }
 
     /** Runs one step: prints its title, acts, lets traffic flow, prints what each buyer saw meanwhile. */
-    Result step(int number, String title, Runnable action, Duration settle, DemoWorkloads.RunningApp... buyers) {
+    void step(int number, String title, Runnable action, Duration settle, DemoWorkloads.RunningApp... buyers) {
         out.printf("%n== %d. %s%n", number, title);
         action.run();
         sleep(Duration.ofSeconds(2));
@@ -45,24 +43,14 @@ final class Walkthrough {
             before[i] = Counters.read(buyers[i].countersUrl());
         }
         sleep(settle);
-        Result result = new Result(new Counters[buyers.length]);
         for (int i = 0; i < buyers.length; i++) {
-            result.deltas()[i] = Counters.read(buyers[i].countersUrl()).since(before[i]);
-            out.printf("   %-10s %s%n", buyers[i].app().labels().get("app"), result.deltas()[i]);
+            out.printf("   %-10s %s%n", buyers[i].app().labels().get("app"),
+                    Counters.read(buyers[i].countersUrl()).since(before[i]));
         }
-        return result;
-    }
-
-    /** What each buyer of a step saw, in the order they were given. */
-    record Result(Counters[] deltas) {
     }
 
     private Path policy(String file) {
         return layout.demoManifests().resolve("policies").resolve(file);
-    }
-
-    static Predicate<HasMetadata> notA(String kind) {
-        return o -> !o.getKind().equals(kind);
     }
 
     static void sleep(Duration duration) {
