@@ -72,7 +72,7 @@ public final class MeshConfigs {
 
     /** The step to {@code policy} for the groups {@code include} accepts (the others are dropped). */
     public Step next(MeshPolicy policy, java.util.function.Predicate<ProxyGroup> include) {
-        PolicyIndex nextIndex = PolicyIndex.of(policy);
+        PolicyIndex nextIndex = index.next(policy);
         SortedSet<String> changed = PolicyChanges.between(index.policy(), policy);
         SortedMap<String, GroupConfig> nextGroups = new TreeMap<>();
         SortedSet<String> regenerated = new TreeSet<>();

@@ -10,7 +10,6 @@ import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.MeshSettings;
 import io.qmesh.api.mesh.v1.RetryPolicy;
 import io.qmesh.api.mesh.v1.Service;
-import io.qmesh.api.mesh.v1.ServiceEndpoints;
 import io.qmesh.api.mesh.v1.TrafficSplit;
 import io.qmesh.api.mesh.v1.UpstreamTrafficSetting;
 import io.qmesh.api.mesh.v1.WeightedBackend;
@@ -33,26 +32,18 @@ public final class PolicyIndex {
 
     private final MeshPolicy policy;
     private final SortedMap<Ref, Service> services = new TreeMap<>();
-    private final Map<Ref, List<Endpoint>> endpoints = new TreeMap<>();
-    private final Map<Ref, Set<Identity>> identitiesOfService = new TreeMap<>();
+    private final EndpointIndex endpoints;
     private final Map<Identity, List<AllowRule>> rulesByDestination = new TreeMap<>();
     private final Map<Identity, Set<Identity>> destinationsBySource = new TreeMap<>();
     private final Map<Ref, TrafficSplit> splitsByApex = new TreeMap<>();
     private final Map<Identity, List<RetryPolicy>> retriesBySource = new TreeMap<>();
     private final Map<Ref, UpstreamTrafficSetting> settingsByService = new TreeMap<>();
     private final Map<Ref, List<IngressBackend>> ingressByService = new TreeMap<>();
-    private final SortedMap<Ref, Pod> pods = new TreeMap<>();
-    private final SortedMap<Ref, ProxyGroup> groupsByPod = new TreeMap<>();
 
-    private PolicyIndex(MeshPolicy policy) {
+    private PolicyIndex(MeshPolicy policy, EndpointIndex previousEndpoints) {
         this.policy = policy;
         policy.getServicesList().forEach(s -> services.put(Ref.of(s.getRef()), s));
-        for (ServiceEndpoints se : policy.getEndpointsList()) {
-            Ref service = Ref.of(se.getService());
-            endpoints.put(service, List.copyOf(se.getEndpointsList()));
-            Set<Identity> ids = identitiesOfService.computeIfAbsent(service, k -> new TreeSet<>());
-            se.getEndpointsList().stream().filter(Endpoint::hasIdentity).forEach(e -> ids.add(identity(e.getIdentity())));
-        }
+        endpoints = previousEndpoints.next(policy.getEndpointsList());
         for (AllowRule rule : policy.getAllowRulesList()) {
             rulesByDestination.computeIfAbsent(identity(rule.getDestination()), k -> new ArrayList<>()).add(rule);
             for (var source : rule.getSourcesList()) {
@@ -69,30 +60,15 @@ public final class PolicyIndex {
                 ingressByService.computeIfAbsent(Ref.of(target.getService()), k -> new ArrayList<>()).add(ingress);
             }
         }
-        indexPods();
     }
 
     public static PolicyIndex of(MeshPolicy policy) {
-        return new PolicyIndex(policy);
+        return new PolicyIndex(policy, EndpointIndex.EMPTY);
     }
 
-    private void indexPods() {
-        Map<Ref, Set<Ref>> servicesOfPod = new TreeMap<>();
-        Map<Ref, Set<Integer>> portsOfPod = new TreeMap<>();
-        for (Map.Entry<Ref, List<Endpoint>> entry : endpoints.entrySet()) {
-            for (Endpoint e : entry.getValue()) {
-                if (!e.hasPod() || !e.hasIdentity() || e.getIdentity().getServiceAccount().isEmpty()) {
-                    continue;
-                }
-                Ref pod = Ref.of(e.getPod());
-                pods.putIfAbsent(pod, new Pod(pod, e.getPodUid(), identity(e.getIdentity())));
-                servicesOfPod.computeIfAbsent(pod, k -> new TreeSet<>()).add(entry.getKey());
-                Set<Integer> ports = portsOfPod.computeIfAbsent(pod, k -> new TreeSet<>());
-                e.getPortsList().forEach(p -> ports.add(p.getPort()));
-            }
-        }
-        pods.forEach((ref, pod) -> groupsByPod.put(ref, new ProxyGroup(pod.identity(),
-                List.copyOf(servicesOfPod.get(ref)), List.copyOf(portsOfPod.get(ref)))));
+    /** The index of {@code next}, reusing this one's work for the services whose endpoints did not change. */
+    public PolicyIndex next(MeshPolicy next) {
+        return new PolicyIndex(next, endpoints);
     }
 
     public static Identity identity(io.qmesh.api.mesh.v1.Identity proto) {
@@ -125,11 +101,16 @@ public final class PolicyIndex {
     }
 
     public List<Endpoint> endpoints(Ref service) {
-        return endpoints.getOrDefault(service, List.of());
+        return endpoints.endpoints(service);
     }
 
     public Set<Identity> identitiesOf(Ref service) {
-        return identitiesOfService.getOrDefault(service, Set.of());
+        return endpoints.identitiesOf(service);
+    }
+
+    /** The services with an endpoint of this identity (whether or not the service itself is in the policy). */
+    public Set<Ref> servicesBackedBy(Identity identity) {
+        return endpoints.servicesBackedBy(identity);
     }
 
     public List<AllowRule> rulesTo(Identity destination) {
@@ -143,6 +124,11 @@ public final class PolicyIndex {
 
     public Optional<TrafficSplit> splitOf(Ref apex) {
         return Optional.ofNullable(splitsByApex.get(apex));
+    }
+
+    /** The apex services of every TrafficSplit, sorted. */
+    public Set<Ref> splitApexes() {
+        return splitsByApex.keySet();
     }
 
     public List<Ref> splitBackends(Ref apex) {
@@ -168,18 +154,21 @@ public final class PolicyIndex {
                 .toList();
     }
 
-    public SortedMap<Ref, Pod> pods() {
-        return pods;
+    public Map<Ref, Pod> pods() {
+        return endpoints.pods();
     }
 
     /** The proxy group of every meshed pod named by the endpoints. */
-    public SortedMap<Ref, ProxyGroup> groupsByPod() {
-        return groupsByPod;
+    public Map<Ref, ProxyGroup> groupsByPod() {
+        return endpoints.groupsByPod();
     }
 
+    /** Every group once, sorted by key. */
     public Set<ProxyGroup> groups() {
+        Map<String, ProxyGroup> byKey = new java.util.HashMap<>();
+        groupsByPod().values().forEach(g -> byKey.putIfAbsent(g.key(), g));
         Set<ProxyGroup> result = new TreeSet<>(java.util.Comparator.comparing(ProxyGroup::key));
-        result.addAll(groupsByPod.values());
+        result.addAll(byKey.values());
         return result;
     }
 }

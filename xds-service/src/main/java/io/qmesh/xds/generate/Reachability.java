@@ -22,16 +22,14 @@ public final class Reachability {
             result.addAll(index.services().keySet());
             return result;
         }
-        Set<Identity> allowed = index.allowedDestinations(group.identity());
-        for (Ref service : index.services().keySet()) {
-            if (index.identitiesOf(service).stream().anyMatch(allowed::contains)) {
-                result.add(service);
-            }
+        for (Identity destination : index.allowedDestinations(group.identity())) {
+            index.servicesBackedBy(destination).stream().filter(s -> index.service(s).isPresent()).forEach(result::add);
         }
-        for (Ref service : index.services().keySet()) {
-            var backends = index.splitBackends(service);
-            if (result.contains(service) || backends.stream().anyMatch(result::contains)) {
-                result.add(service);
+        // a split's apex is reachable with its backends, in apex order as before
+        for (Ref apex : index.splitApexes()) {
+            var backends = index.splitBackends(apex);
+            if (index.service(apex).isPresent() && (result.contains(apex) || backends.stream().anyMatch(result::contains))) {
+                result.add(apex);
                 backends.stream().filter(b -> index.service(b).isPresent()).forEach(result::add);
             }
         }
