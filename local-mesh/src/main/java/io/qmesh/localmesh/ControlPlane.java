@@ -37,6 +37,7 @@ final class ControlPlane implements AutoCloseable {
     private final Processes processes;
     private final Map<String, String> tokens = new LinkedHashMap<>();
     private final Map<String, Running> running = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
     private String kubeApiUrl;
     private KubernetesClient client;
 
@@ -94,6 +95,11 @@ final class ControlPlane implements AutoCloseable {
         return started;
     }
 
+    /** Settings for a service's next start, over the ones {@link #serviceProperties} gives it (e.g. mTLS for ADS). */
+    void configure(String service, Map<String, String> properties) {
+        overrides.computeIfAbsent(service, s -> new LinkedHashMap<>()).putAll(properties);
+    }
+
     void stopService(String service) {
         processes.stop(running.get(service).process());
     }
@@ -123,6 +129,7 @@ final class ControlPlane implements AutoCloseable {
             }
             default -> { }
         }
+        p.putAll(overrides.getOrDefault(service, Map.of()));
         return p;
     }
 
@@ -140,6 +147,11 @@ final class ControlPlane implements AutoCloseable {
 
     String agentToken() {
         return tokens.get(AGENT);
+    }
+
+    /** The ServiceAccount token of a control-plane service, to call another one as that service would. */
+    String token(String service) {
+        return tokens.get(service);
     }
 
     KubernetesClient client() {

@@ -22,6 +22,7 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -52,12 +53,28 @@ final class WorkloadCertificates implements AutoCloseable {
 
     /** Issues and writes; returns the files and when the certificate should be renewed (2/3 of its life). */
     Instant issue(String namespace, String serviceAccount, Path dir) {
+        return issue(CertificateKind.WORKLOAD, namespace, serviceAccount, dir);
+    }
+
+    /**
+     * A certificate with the SPIFFE ID of a ServiceAccount: WORKLOAD, or BOOTSTRAP (what an Envoy
+     * presents to xds-service; the CA issues it to sidecar-injector).
+     */
+    Instant issue(CertificateKind kind, String namespace, String serviceAccount, Path dir) {
+        return issue(IssueRequest.newBuilder().setKind(kind)
+                .setServiceAccount(ServiceAccountIdentity.newBuilder().setNamespace(namespace).setName(serviceAccount)), dir);
+    }
+
+    /** A serving certificate for DNS names of a Service in the caller's namespace (certs.v1 WEBHOOK). */
+    Instant issueServing(List<String> dnsNames, Path dir) {
+        return issue(IssueRequest.newBuilder().setKind(CertificateKind.WEBHOOK).addAllDnsNames(dnsNames), dir);
+    }
+
+    private Instant issue(IssueRequest.Builder request, Path dir) {
         KeyPair key = keyPair();
         IssueResponse issued = CertificateAuthorityGrpc.newBlockingStub(channel)
                 .withCallCredentials(bearer(token)).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .issue(IssueRequest.newBuilder().setKind(CertificateKind.WORKLOAD).setCsrPem(csr(key))
-                        .setServiceAccount(ServiceAccountIdentity.newBuilder().setNamespace(namespace).setName(serviceAccount))
-                        .build());
+                .issue(request.setCsrPem(csr(key)).build());
         Files3 files = files(dir);
         write(files.key(), privateKeyPem(key));
         write(files.certificate(), issued.getCertificateChainPem());

@@ -12,6 +12,9 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
@@ -33,19 +36,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An ADS client that behaves like Envoy: subscribes to CDS and LDS (wildcard), then EDS for the EDS
- * clusters and RDS for the route configurations the listeners name; ACKs every response with its
- * version and nonce, or NACKs with an error detail when told to. Speaks SotW or delta.
+ * clusters and RDS for the route configurations the listeners name (and, with {@link #followingSecrets()},
+ * SDS for the secrets their TLS contexts name); ACKs every response with its version and nonce, or
+ * NACKs with an error detail when told to. Speaks SotW or delta.
+ *
+ * <p>Public and shipped in xds-service's test-jar: local-mesh's {@code EnvoyAdsIT} drives
+ * the real processes with it.
  */
-final class TestAdsClient implements AutoCloseable {
+public final class TestAdsClient implements AutoCloseable {
 
-    /** One response as received: type, resource names, removed names. */
-    record Received(String type, Map<String, Any> resources, List<String> removed) {
+    /** One response as received: type, resource names, removed names, and the version and nonce it carried. */
+    public record Received(String type, Map<String, Any> resources, List<String> removed, String version, String nonce) {
     }
 
-    static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
-    static final String EDS = Resources.V3.ENDPOINT_TYPE_URL;
-    static final String LDS = Resources.V3.LISTENER_TYPE_URL;
-    static final String RDS = Resources.V3.ROUTE_TYPE_URL;
+    public static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
+    public static final String EDS = Resources.V3.ENDPOINT_TYPE_URL;
+    public static final String LDS = Resources.V3.LISTENER_TYPE_URL;
+    public static final String RDS = Resources.V3.ROUTE_TYPE_URL;
+    public static final String SDS = Resources.V3.SECRET_TYPE_URL;
 
     private final ManagedChannel channel;
     private final boolean delta;
@@ -53,26 +61,31 @@ final class TestAdsClient implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final Map<String, Set<String>> subscribed = new TreeMap<>();
     private final Map<String, String> lastAcked = new TreeMap<>();
+    private final Map<String, Set<String>> secretsNamedBy = new TreeMap<>();
+    /** What the client holds per type: the resources of every response it ACKed (a NACKed one changes nothing). */
+    private final Map<String, Map<String, Any>> accepted = new TreeMap<>();
     private volatile String nackNextOf;
     private volatile boolean counting;
+    private volatile boolean followSecrets;
     private volatile long lastResponseNanos;
     private final java.util.concurrent.atomic.AtomicLong responses = new java.util.concurrent.atomic.AtomicLong();
     private volatile Throwable error;
     private StreamObserver<DiscoveryRequest> sotw;
     private StreamObserver<DeltaDiscoveryRequest> deltaStream;
 
-    TestAdsClient(int port, boolean delta, String podNamespace, String podName, String podUid) {
+    public TestAdsClient(int port, boolean delta, String podNamespace, String podName, String podUid) {
         this(ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build(), delta, podNamespace, podName, podUid);
     }
 
     /** Over mTLS with the given client certificate, like Envoy with its bootstrap certificate. */
-    TestAdsClient(int port, io.grpc.ChannelCredentials credentials, boolean delta, String podNamespace, String podName,
+    public TestAdsClient(int port, io.grpc.ChannelCredentials credentials, boolean delta, String podNamespace, String podName,
             String podUid) {
         this(io.grpc.Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build(), delta, podNamespace,
                 podName, podUid);
     }
 
-    private TestAdsClient(ManagedChannel channel, boolean delta, String podNamespace, String podName, String podUid) {
+    /** On a channel of the caller's making (e.g. mTLS with an authority override); closed with this client. */
+    public TestAdsClient(ManagedChannel channel, boolean delta, String podNamespace, String podName, String podUid) {
         this.channel = channel;
         this.delta = delta;
         this.node = Node.newBuilder().setId(podNamespace + "/" + podName).setCluster(podName)
@@ -83,7 +96,7 @@ final class TestAdsClient implements AutoCloseable {
                 .build();
     }
 
-    TestAdsClient start() {
+    public TestAdsClient start() {
         var stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
         if (delta) {
             deltaStream = stub.deltaAggregatedResources(new Observer<>(this::onDelta));
@@ -94,6 +107,15 @@ final class TestAdsClient implements AutoCloseable {
             request(CDS, Set.of(), "", "", null, true);
             request(LDS, Set.of(), "", "", null, false);
         }
+        return this;
+    }
+
+    /**
+     * Also subscribe to the SDS secrets that the clusters' and listeners' TLS contexts name, as Envoy
+     * does. Off by default: the tests without a CA serve no secrets, and the benchmark keeps its numbers.
+     */
+    public TestAdsClient followingSecrets() {
+        followSecrets = true;
         return this;
     }
 
@@ -120,7 +142,7 @@ final class TestAdsClient implements AutoCloseable {
     }
 
     /** The next response, or null after the timeout. */
-    Received next(long timeout, TimeUnit unit) throws InterruptedException {
+    public Received next(long timeout, TimeUnit unit) throws InterruptedException {
         if (error != null) {
             throw new AssertionError("ADS stream failed", error);
         }
@@ -128,23 +150,28 @@ final class TestAdsClient implements AutoCloseable {
     }
 
     /** NACK the next response of this type (with an error detail, like Envoy rejecting a config). */
-    void nackNext(String typeUrl) {
+    public void nackNext(String typeUrl) {
         nackNextOf = typeUrl;
     }
 
     /** Responses received and not yet taken with {@link #next}. */
-    int pending() {
+    public int pending() {
         return received.size();
     }
 
-    Throwable error() {
+    public Throwable error() {
         return error;
+    }
+
+    /** The resources of this type the client holds now: its last good configuration. */
+    public synchronized Map<String, Any> accepted(String typeUrl) {
+        return Map.copyOf(accepted.getOrDefault(typeUrl, Map.of()));
     }
 
     private synchronized void onSotw(DiscoveryResponse response) {
         Map<String, Any> resources = new TreeMap<>();
         response.getResourcesList().forEach(a -> resources.put(Resources.getResourceName(a), a));
-        record(new Received(response.getTypeUrl(), resources, List.of()));
+        record(new Received(response.getTypeUrl(), resources, List.of(), response.getVersionInfo(), response.getNonce()));
         Status nack = nack(response.getTypeUrl());
         String version = nack != null ? lastAcked.getOrDefault(response.getTypeUrl(), "") : response.getVersionInfo();
         if (nack == null) {
@@ -153,6 +180,7 @@ final class TestAdsClient implements AutoCloseable {
         request(response.getTypeUrl(), subscribed.getOrDefault(response.getTypeUrl(), Set.of()), version,
                 response.getNonce(), nack, false);
         if (nack == null) {
+            accepted.put(response.getTypeUrl(), resources);
             follow(response.getTypeUrl(), resources);
         }
     }
@@ -160,7 +188,8 @@ final class TestAdsClient implements AutoCloseable {
     private synchronized void onDelta(DeltaDiscoveryResponse response) {
         Map<String, Any> resources = new TreeMap<>();
         response.getResourcesList().forEach((Resource r) -> resources.put(r.getName(), r.getResource()));
-        record(new Received(response.getTypeUrl(), resources, List.copyOf(response.getRemovedResourcesList())));
+        record(new Received(response.getTypeUrl(), resources, List.copyOf(response.getRemovedResourcesList()),
+                response.getSystemVersionInfo(), response.getNonce()));
         Status nack = nack(response.getTypeUrl());
         DeltaDiscoveryRequest.Builder ack = DeltaDiscoveryRequest.newBuilder().setTypeUrl(response.getTypeUrl())
                 .setResponseNonce(response.getNonce());
@@ -169,7 +198,10 @@ final class TestAdsClient implements AutoCloseable {
         }
         deltaStream.onNext(ack.build());
         if (nack == null) {
-            follow(response.getTypeUrl(), resources);
+            Map<String, Any> held = accepted.computeIfAbsent(response.getTypeUrl(), t -> new TreeMap<>());
+            held.putAll(resources);
+            response.getRemovedResourcesList().forEach(held::remove);
+            follow(response.getTypeUrl(), held);
         }
     }
 
@@ -181,10 +213,16 @@ final class TestAdsClient implements AutoCloseable {
         return null;
     }
 
-    /** After clusters, ask for their endpoints; after listeners, for their route configurations. */
+    /**
+     * After clusters, ask for their endpoints; after listeners, for their route configurations; after
+     * either, for the secrets they name (when following secrets). {@code resources} is everything the
+     * client holds of the type, not just the last delta response, so one changed cluster does not
+     * unsubscribe the others' endpoints.
+     */
     private void follow(String typeUrl, Map<String, Any> resources) {
         try {
             Set<String> wanted = new TreeSet<>();
+            Set<String> secrets = new TreeSet<>();
             if (typeUrl.equals(CDS)) {
                 for (Any any : resources.values()) {
                     Cluster c = any.unpack(Cluster.class);
@@ -192,11 +230,20 @@ final class TestAdsClient implements AutoCloseable {
                         wanted.add(c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName()
                                 : c.getEdsClusterConfig().getServiceName());
                     }
+                    if (c.hasTransportSocket() && c.getTransportSocket().getTypedConfig().is(UpstreamTlsContext.class)) {
+                        secrets.addAll(secretNames(c.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class)
+                                .getCommonTlsContext()));
+                    }
                 }
                 resubscribe(EDS, wanted);
+                followSecrets(CDS, secrets);
             } else if (typeUrl.equals(LDS)) {
                 for (Any any : resources.values()) {
                     for (FilterChain chain : any.unpack(Listener.class).getFilterChainsList()) {
+                        if (chain.hasTransportSocket() && chain.getTransportSocket().getTypedConfig().is(DownstreamTlsContext.class)) {
+                            secrets.addAll(secretNames(chain.getTransportSocket().getTypedConfig()
+                                    .unpack(DownstreamTlsContext.class).getCommonTlsContext()));
+                        }
                         for (Filter f : chain.getFiltersList()) {
                             if (f.getTypedConfig().is(HttpConnectionManager.class)) {
                                 HttpConnectionManager hcm = f.getTypedConfig().unpack(HttpConnectionManager.class);
@@ -208,10 +255,33 @@ final class TestAdsClient implements AutoCloseable {
                     }
                 }
                 resubscribe(RDS, wanted);
+                followSecrets(LDS, secrets);
             }
         } catch (InvalidProtocolBufferException e) {
             error = e;
         }
+    }
+
+    private void followSecrets(String namedBy, Set<String> secrets) {
+        if (!followSecrets) {
+            return;
+        }
+        secretsNamedBy.put(namedBy, secrets);
+        Set<String> all = new TreeSet<>();
+        secretsNamedBy.values().forEach(all::addAll);
+        resubscribe(SDS, all);
+    }
+
+    private static Set<String> secretNames(CommonTlsContext tls) {
+        Set<String> names = new TreeSet<>();
+        tls.getTlsCertificateSdsSecretConfigsList().forEach(s -> names.add(s.getName()));
+        if (tls.hasValidationContextSdsSecretConfig()) {
+            names.add(tls.getValidationContextSdsSecretConfig().getName());
+        }
+        if (tls.hasCombinedValidationContext() && tls.getCombinedValidationContext().hasValidationContextSdsSecretConfig()) {
+            names.add(tls.getCombinedValidationContext().getValidationContextSdsSecretConfig().getName());
+        }
+        return names;
     }
 
     private void resubscribe(String typeUrl, Set<String> names) {
@@ -287,7 +357,7 @@ final class TestAdsClient implements AutoCloseable {
         }
     }
 
-    static List<String> names(List<Received> all) {
+    public static List<String> names(List<Received> all) {
         List<String> names = new ArrayList<>();
         all.forEach(r -> names.addAll(r.resources().keySet()));
         return names;
