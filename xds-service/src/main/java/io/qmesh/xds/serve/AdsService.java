@@ -60,7 +60,9 @@ public class AdsService implements BindableService {
     StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
         Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
         var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
-        return new NodeTrackingObserver<>(responses, () -> ads.streamAggregatedResources(responses),
+        SotwNacks nacks = new SotwNacks();
+        var recording = nacks.recording(responses);
+        return new NodeTrackingObserver<>(responses, () -> nacks.pinning(ads.streamAggregatedResources(recording)),
                 DiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId));
     }
 

@@ -83,18 +83,25 @@ class XdsAdsIT {
     @Test
     @Order(3)
     void nackedRoute_isCountedAndLoggedAndNotRolledBack() throws Exception {
-        try (TestAdsClient delta = new TestAdsClient(FakeMeshController.xdsPort, true, "bookbuyer", "bookbuyer-5d8f", "uid-buyer").start()) {
-            drain(delta, 4, Duration.ofSeconds(20));
-            delta.nackNext(TestAdsClient.RDS);
+        nackedRoute(true, 10, "1.0");
+        // a SotW NACK carries the last good version: the server must not take it as a request for the rejected one
+        nackedRoute(false, 20, "2.0");
+    }
+
+    private static void nackedRoute(boolean deltaProtocol, int weight, String nacksAfter) throws Exception {
+        try (TestAdsClient client = new TestAdsClient(FakeMeshController.xdsPort, deltaProtocol, "bookbuyer", "bookbuyer-5d8f",
+                "uid-buyer").start()) {
+            drain(client, 4, Duration.ofSeconds(20));
+            client.nackNext(TestAdsClient.RDS);
             TrafficSplit split = FakeMeshController.policy.getTrafficSplits(0).toBuilder()
-                    .setBackends(0, FakeMeshController.policy.getTrafficSplits(0).getBackends(0).toBuilder().setWeight(10))
+                    .setBackends(0, FakeMeshController.policy.getTrafficSplits(0).getBackends(0).toBuilder().setWeight(weight))
                     .build();
             FakeMeshController.publishDelta(PolicyEntry.newBuilder().setTrafficSplit(split).build());
-            assertThat(delta.next(20, TimeUnit.SECONDS).type()).isEqualTo(TestAdsClient.RDS);
+            assertThat(client.next(20, TimeUnit.SECONDS).type()).isEqualTo(TestAdsClient.RDS);
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then()
-                    .body(containsString("qmesh_xds_nacks_total{type=\"rds\"} 1.0")));
-            assertThat(delta.next(1, TimeUnit.SECONDS)).as("no retry storm after a NACK").isNull();
+                    .body(containsString("qmesh_xds_nacks_total{type=\"rds\"} " + nacksAfter)));
+            assertThat(client.next(1, TimeUnit.SECONDS)).as("no retry storm after a NACK").isNull();
         }
     }
 
