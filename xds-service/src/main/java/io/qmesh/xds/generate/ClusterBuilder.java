@@ -26,6 +26,8 @@ import java.util.TreeMap;
 public final class ClusterBuilder {
 
     static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+    /** Envoy's admin interface, the same for every group: built once. */
+    private static final Cluster ADMIN = staticCluster(ResourceNames.ADMIN_CLUSTER, ResourceNames.ADMIN_PORT);
 
     private ClusterBuilder() {
     }
@@ -64,7 +66,7 @@ public final class ClusterBuilder {
                     .setConnectTimeout(ConnectionTranslator.DEFAULT_CONNECT_TIMEOUT)
                     .build());
         }
-        clusters.put(ResourceNames.ADMIN_CLUSTER, staticCluster(ResourceNames.ADMIN_CLUSTER, ResourceNames.ADMIN_PORT));
+        clusters.put(ResourceNames.ADMIN_CLUSTER, ADMIN);
         if (TracingTranslator.enabled(index.settings())) {
             var tracing = index.settings().getTracing();
             clusters.put(ResourceNames.TRACING_CLUSTER, dns(ResourceNames.TRACING_CLUSTER, tracing.getAddress(),

@@ -120,7 +120,14 @@ public final class ListenerBuilder {
                 .setTypedConfig(Protos.any(TlsInspector.getDefaultInstance())).build();
     }
 
+    /** The same for every group: built once, so every snapshot shares (and hashes) one instance. */
+    private static final Listener PROMETHEUS = buildPrometheus();
+
     static Listener prometheus() {
+        return PROMETHEUS;
+    }
+
+    private static Listener buildPrometheus() {
         RouteConfiguration routes = RouteConfiguration.newBuilder().setName(ResourceNames.PROMETHEUS_ROUTES)
                 .addVirtualHosts(VirtualHost.newBuilder().setName("prometheus").addDomains("*")
                         .addRoutes(Route.newBuilder().setName("stats")

@@ -1,7 +1,6 @@
 package io.qmesh.xds.serve;
 
 import io.envoyproxy.controlplane.cache.SnapshotConsistencyException;
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -45,7 +44,7 @@ public class XdsServer {
     private final SecretStore secrets;
     private final XdsMetrics metrics;
     private final Streams streams = new Streams();
-    private final SimpleCache<String> cache = new SimpleCache<>(this::groupOf);
+    private final ShardedCache cache;
     private final PushExecutors pushExecutors;
     private final V3DiscoveryServer discovery;
     private final ExecutorService updates = Executors.newSingleThreadExecutor(r -> {
@@ -67,6 +66,7 @@ public class XdsServer {
         this.secrets = secrets;
         this.metrics = metrics;
         this.pushExecutors = new PushExecutors(pushThreads);
+        this.cache = new ShardedCache(pushThreads, this::groupOf);
         this.discovery = new V3DiscoveryServer(List.of(new XdsCallbacks(streams, metrics, this::groupOf)), cache,
                 pushExecutors, new CachedProtoResourcesSerializer());
         secrets.onChange(change -> updates.execute(() -> refreshSecrets(change.identity())));
@@ -101,37 +101,38 @@ public class XdsServer {
         step.regenerated().forEach(key -> regeneratedConfigs.put(key, step.configs().groups().get(key)));
         proxylessStep.regenerated().forEach(key -> regeneratedConfigs.put(key, proxylessStep.configs().groups().get(key)));
         List<String> regenerated = List.copyOf(regeneratedConfigs.keySet());
-        List<GroupSnapshot> built = (regenerated.size() > 8 ? regenerated.parallelStream() : regenerated.stream())
+        // snapshots built and checked on every core; set below only when their versions changed
+        record Built(GroupSnapshot snapshot, Optional<String> inconsistency) {
+        }
+        List<Built> built = (regenerated.size() > 8 ? regenerated.parallelStream() : regenerated.stream())
                 .map(key -> {
                     GroupConfig config = regeneratedConfigs.get(key);
                     // proxyless workloads read their certificates from files, not over SDS
                     List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> groupSecrets = isProxyless(key)
                             ? List.of() : secrets.secretsFor(config.group().identity(), trustDomain);
-                    return GroupSnapshot.of(config, groupSecrets, snapshots.get(key));
+                    GroupSnapshot snapshot = GroupSnapshot.of(config, groupSecrets, snapshots.get(key));
+                    return new Built(snapshot, inconsistency(key, config, snapshot));
                 }).toList();
         for (int i = 0; i < regenerated.size(); i++) {
             String key = regenerated.get(i);
             GroupSnapshot previous = snapshots.get(key);
-            GroupSnapshot snapshot = built.get(i);
-            Optional<String> inconsistency = inconsistency(key, regeneratedConfigs.get(key), snapshot);
-            if (inconsistency.isPresent()) {
+            Built b = built.get(i);
+            if (b.inconsistency().isPresent()) {
                 LOG.errorf("inconsistent snapshot group=%s policy=%s, keeping the previous one: %s", key, version,
-                        inconsistency.get());
+                        b.inconsistency().get());
                 continue;
             }
-            if (previous == null || !sameVersions(previous, snapshot)) {
+            if (previous == null || !sameVersions(previous, b.snapshot())) {
                 changed.add(key);
-                next.put(key, snapshot);
+                next.put(key, b.snapshot());
             }
         }
         metrics.generated(System.nanoTime() - received);
         configs = step.configs();
         proxyless = proxylessStep.configs();
         streams.begin(received, changed);
-        next.forEach((key, snapshot) -> {
-            snapshots.put(key, snapshot);
-            cache.setSnapshot(key, snapshot);
-        });
+        snapshots.putAll(next);
+        cache.setSnapshots(next);
         for (String key : union(step.removed(), proxylessStep.removed())) {
             snapshots.remove(key);
             cache.clearSnapshot(key);
