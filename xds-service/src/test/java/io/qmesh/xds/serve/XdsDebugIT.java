@@ -202,6 +202,7 @@ class XdsDebugIT {
         fixture("status.json", "/debug/xds/status", 200);
         fixture("proxies.json", "/debug/xds/proxies", 200);
         fixture("proxies-bookbuyer.json", "/debug/xds/proxies?proxy=" + BUYER, 200);
+        fixture("proxies-none.json", "/debug/xds/proxies?proxy=bookbuyer/nobody", 200);
         fixture("config-bookbuyer.json", "/debug/xds/config?proxy=" + BUYER, 200);
         fixture("config-bookbuyer-clusters.json", "/debug/xds/config?proxy=" + BUYER + "&type=clusters", 200);
         fixture("config-not-connected.json", "/debug/xds/config?proxy=bookbuyer/bookthief", 404);
