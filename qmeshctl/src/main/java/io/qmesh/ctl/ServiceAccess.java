@@ -39,7 +39,7 @@ final class ServiceAccess implements AutoCloseable {
 
     private final Cluster cluster;
     private final Map<String, List<URI>> endpoints;
-    private final List<LocalPortForward> forwards = new ArrayList<>();
+    private final Map<URI, LocalPortForward> forwards = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ServiceAccess(Cluster cluster, Map<String, List<URI>> endpoints) {
@@ -51,6 +51,9 @@ final class ServiceAccess implements AutoCloseable {
     static ServiceAccess of(Cluster cluster, List<String> endpointOptions) {
         Map<String, List<URI>> endpoints = new LinkedHashMap<>();
         for (String option : endpointOptions) {
+            if (option.isBlank()) {
+                continue;
+            }
             int equals = option.indexOf('=');
             String service = equals < 0 ? option : option.substring(0, equals).trim();
             if (equals < 0 || !VersionCommand.SERVICES.contains(service)) {
@@ -92,8 +95,9 @@ final class ServiceAccess implements AutoCloseable {
                     LocalPortForward forward = cluster.call("port-forwarding to pod " + Cluster.CONTROL_PLANE_NAMESPACE + "/"
                             + name + " port " + HTTP_PORT, c -> c.pods().inNamespace(Cluster.CONTROL_PLANE_NAMESPACE)
                             .withName(name).portForward(HTTP_PORT));
-                    forwards.add(forward);
-                    replicas.add(new Replica(service, name, URI.create("http://127.0.0.1:" + forward.getLocalPort()),
+                    URI url = URI.create("http://127.0.0.1:" + forward.getLocalPort());
+                    forwards.put(url, forward);
+                    replicas.add(new Replica(service, name, url,
                             "port-forward to pod " + Cluster.CONTROL_PLANE_NAMESPACE + "/" + name + ":" + HTTP_PORT));
                 });
         return replicas;
@@ -119,7 +123,7 @@ final class ServiceAccess implements AutoCloseable {
             return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new CliException(ExitCode.UNREACHABLE, "asking " + replica.service() + " " + replica.name() + " for "
-                    + pathAndQuery + " through " + replica.how() + " failed (" + describe(e) + forwardErrors()
+                    + pathAndQuery + " through " + replica.how() + " failed (" + Cluster.rootMessage(e) + forwardErrors(replica)
                     + "); check that the pod is Running and that you may port-forward (kubectl -n "
                     + Cluster.CONTROL_PLANE_NAMESPACE + " port-forward <pod> " + HTTP_PORT
                     + "), or give an address with --endpoint " + replica.service() + "=http://HOST:PORT");
@@ -168,23 +172,15 @@ final class ServiceAccess implements AutoCloseable {
         }
     }
 
-    private String forwardErrors() {
+    /** What the port-forward to this replica (if it is one) reported. */
+    private String forwardErrors(Replica replica) {
         StringBuilder errors = new StringBuilder();
-        for (LocalPortForward forward : forwards) {
-            if (forward.errorOccurred()) {
-                forward.getClientThrowables().forEach(t -> errors.append("; port-forward: ").append(describe(t)));
-                forward.getServerThrowables().forEach(t -> errors.append("; port-forward: ").append(describe(t)));
-            }
+        LocalPortForward forward = forwards.get(replica.url());
+        if (forward != null && forward.errorOccurred()) {
+            forward.getClientThrowables().forEach(t -> errors.append("; port-forward: ").append(Cluster.rootMessage(t)));
+            forward.getServerThrowables().forEach(t -> errors.append("; port-forward: ").append(Cluster.rootMessage(t)));
         }
         return errors.toString();
-    }
-
-    private static String describe(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     private static String abbreviate(String text) {
@@ -194,7 +190,7 @@ final class ServiceAccess implements AutoCloseable {
 
     @Override
     public void close() {
-        for (LocalPortForward forward : forwards) {
+        for (LocalPortForward forward : forwards.values()) {
             try {
                 forward.close();
             } catch (IOException e) {
