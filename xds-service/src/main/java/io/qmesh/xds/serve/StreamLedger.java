@@ -30,8 +30,11 @@ public final class StreamLedger {
     /** How long NACKs are remembered for {@link #nacksSince}, and how many at most. */
     static final Duration NACK_MEMORY = Duration.ofHours(1);
     static final int MAX_NACKS = 1_000;
-    /** Responses per type whose nonce is remembered, for answers that arrive after a newer response was sent. */
-    private static final int NONCES_KEPT = 8;
+    /**
+     * Responses per type whose nonce is remembered, for answers that arrive after a newer response was
+     * sent (java-control-plane keeps at most one response per type unanswered, so a few suffice).
+     */
+    private static final int NONCES_KEPT = 4;
 
     /** State of the world or incremental (delta) ADS. */
     public enum Protocol { SOTW, DELTA }
