@@ -68,11 +68,12 @@ final class Cluster {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The innermost cause's message (its class name when it has none): what actually went wrong. */
+    static String rootMessage(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return cause.getMessage();
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

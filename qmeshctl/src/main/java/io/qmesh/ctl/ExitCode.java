@@ -9,8 +9,14 @@ final class ExitCode {
     static final int USAGE = 2;
     /** No kubeconfig, or the cluster did not answer. */
     static final int UNREACHABLE = 3;
-    /** A namespace, pod or the control plane is not there. */
+    /** A namespace, pod or the control plane is not there, or a pod's proxy is connected to no xds-service replica. */
     static final int NOT_FOUND = 4;
+    /**
+     * {@code status}: the control plane answered but is not healthy (a Deployment with fewer ready
+     * replicas than desired, no mesh-controller leader, an xds-service replica without a MeshPolicy or
+     * not answering).
+     */
+    static final int DEGRADED = 5;
 
     private ExitCode() {
     }

@@ -46,6 +46,16 @@ final class Output {
         out.flush();
     }
 
+    /** A document for scripts (JSON or YAML), or {@code text} for people. */
+    void document(PrintWriter out, Object document, java.util.function.Consumer<PrintWriter> text) {
+        switch (format) {
+            case json -> out.println(write(JSON, document));
+            case yaml -> out.print(write(YAML, document));
+            default -> text.accept(out);
+        }
+        out.flush();
+    }
+
     static Map<String, Object> row(Object... keyValues) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
@@ -54,7 +64,7 @@ final class Output {
         return row;
     }
 
-    private static void printTable(PrintWriter out, List<Map<String, Object>> rows, String... columns) {
+    static void printTable(PrintWriter out, List<Map<String, Object>> rows, String... columns) {
         List<String[]> lines = new ArrayList<>();
         lines.add(java.util.Arrays.stream(columns).map(c -> c.toUpperCase(java.util.Locale.ROOT)).toArray(String[]::new));
         for (Map<String, Object> row : rows) {

@@ -10,9 +10,13 @@ import picocli.CommandLine;
 record QmeshctlRun(int exitCode, String out, String err) {
 
     static QmeshctlRun run(Supplier<KubernetesClient> clients, String... args) {
+        return run(clients, java.time.Clock.systemUTC(), args);
+    }
+
+    static QmeshctlRun run(Supplier<KubernetesClient> clients, java.time.Clock clock, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Qmeshctl.commandLine(clients);
+        CommandLine commandLine = Qmeshctl.commandLine(clients, clock);
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
         int exit = commandLine.execute(args);

@@ -18,6 +18,20 @@ public final class Streams {
     private final Map<Long, Proxy> proxies = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private Round round;
+    private final StreamLedger ledger;
+
+    public Streams() {
+        this(java.time.Clock.systemUTC());
+    }
+
+    public Streams(java.time.Clock clock) {
+        this.ledger = new StreamLedger(clock);
+    }
+
+    /** What each stream was sent and ACKed or NACKed, per type (for the debug endpoints). */
+    public StreamLedger ledger() {
+        return ledger;
+    }
 
     private static final class Round {
         final long startNanos;

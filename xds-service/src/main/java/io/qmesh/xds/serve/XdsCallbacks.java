@@ -33,12 +33,18 @@ final class XdsCallbacks implements DiscoveryServerCallbacks {
     public void onV3StreamRequest(long stream, DiscoveryRequest request) {
         request(stream, request.getNode(), request.getTypeUrl(), request.getResponseNonce(),
                 request.hasErrorDetail() ? request.getErrorDetail() : null, request.getVersionInfo());
+        streams.ledger().requested(stream, request.getNode(), proxyGroup(stream), StreamLedger.Protocol.SOTW,
+                request.getTypeUrl(), request.getResourceNamesList(), request.getResponseNonce(), request.getVersionInfo(),
+                request.hasErrorDetail() ? request.getErrorDetail() : null);
     }
 
     @Override
     public void onV3StreamDeltaRequest(long stream, DeltaDiscoveryRequest request) {
         request(stream, request.getNode(), request.getTypeUrl(), request.getResponseNonce(),
                 request.hasErrorDetail() ? request.getErrorDetail() : null, "");
+        streams.ledger().requested(stream, request.getNode(), proxyGroup(stream), StreamLedger.Protocol.DELTA,
+                request.getTypeUrl(), java.util.List.of(), request.getResponseNonce(), "",
+                request.hasErrorDetail() ? request.getErrorDetail() : null);
     }
 
     private void request(long stream, Node node, String typeUrl, String nonce, com.google.rpc.Status error, String version) {
@@ -67,12 +73,14 @@ final class XdsCallbacks implements DiscoveryServerCallbacks {
     public void onV3StreamResponse(long stream, DiscoveryRequest request, DiscoveryResponse response) {
         metrics.push(response.getTypeUrl());
         streams.sent(stream);
+        streams.ledger().responded(stream, response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
     }
 
     @Override
     public void onV3StreamDeltaResponse(long stream, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
         metrics.push(response.getTypeUrl());
         streams.sent(stream);
+        streams.ledger().responded(stream, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo());
     }
 
     @Override
@@ -86,6 +94,7 @@ final class XdsCallbacks implements DiscoveryServerCallbacks {
     }
 
     private void closed(long stream) {
+        streams.ledger().closed(stream);
         if (streams.detach(stream)) {
             metrics.connected(-1);
         }

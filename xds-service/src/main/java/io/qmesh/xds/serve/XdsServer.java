@@ -230,6 +230,11 @@ public class XdsServer {
         return Optional.ofNullable(snapshots.get(group));
     }
 
+    /** Keys of the groups that have a snapshot now (Envoy and proxyless), sorted. */
+    public Set<String> groups() {
+        return new TreeSet<>(snapshots.keySet());
+    }
+
     /** Called with the identities of every group after each policy. */
     public void onIdentities(java.util.function.Consumer<Set<Identity>> listener) {
         identityListeners.add(listener);
