@@ -3,6 +3,7 @@ package io.qmesh.injector;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qmesh.injector.certs.BootstrapCertificates;
 import io.qmesh.injector.certs.CaClient;
 import io.qmesh.injector.certs.IssuedCertificate;
 import io.qmesh.injector.patch.EnvoyBootstrap;
@@ -16,17 +17,17 @@ public class BootstrapSecrets {
     public static final String BOOTSTRAP_KEY = "bootstrap.yaml";
 
     private final KubernetesClient client;
-    private final CaClient ca;
+    private final BootstrapCertificates certificates;
 
-    public BootstrapSecrets(KubernetesClient client, CaClient ca) {
+    public BootstrapSecrets(KubernetesClient client, BootstrapCertificates certificates) {
         this.client = client;
-        this.ca = ca;
+        this.certificates = certificates;
     }
 
     /** The Secret for an injection; {@code create} false (dry run) builds it without writing. */
     public Secret write(PodInjector.Inject inject, boolean create) throws CaClient.CaException {
         var spec = inject.bootstrap();
-        IssuedCertificate cert = ca.issueBootstrap(spec.podNamespace(), spec.serviceAccount(), spec.nodeId());
+        IssuedCertificate cert = certificates.take(spec.podNamespace(), spec.serviceAccount(), spec.nodeId());
         Secret secret = new SecretBuilder()
                 .withNewMetadata().withName(inject.secretName()).withNamespace(spec.podNamespace())
                     .addToLabels(PodInjector.PROXY_UUID_LABEL, inject.proxyUuid())

@@ -1,0 +1,108 @@
+package io.qmesh.injector.certs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.qmesh.injector.ClusterSetup;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Prefetched bootstrap certificates, against the test CA over gRPC. */
+@QuarkusTest
+@WithKubernetesTestServer(setup = ClusterSetup.class)
+@QuarkusTestResource(TestCaResource.class)
+class BootstrapCertificatesTest {
+
+    @Inject
+    CaClient ca;
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-29T12:00:00Z"));
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+
+    @Test
+    void nextPodsOfAServiceAccount_getPrefetchedCertificates_eachHandedOutOnce() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BootstrapCertificates certificates = new BootstrapCertificates(ca, 3, clock, registry);
+        try {
+            Set<String> serials = new HashSet<>();
+            Set<String> keys = new HashSet<>();
+            IssuedCertificate first = certificates.take("shop", "web", "shop/web-1");
+            serials.add(first.serialNumber());
+            keys.add(first.privateKeyPem());
+            await().atMost(Duration.ofSeconds(20)).until(() -> certificates.ready("shop", "web") == 3);
+            for (int pod = 2; pod <= 4; pod++) {
+                IssuedCertificate cert = certificates.take("shop", "web", "shop/web-" + pod);
+                assertThat(cert.certificateChainPem()).isNotBlank();
+                serials.add(cert.serialNumber());
+                keys.add(cert.privateKeyPem());
+            }
+            assertThat(serials).as("one certificate per pod").hasSize(4);
+            assertThat(keys).as("one key per pod").hasSize(4);
+            assertThat(count(registry, "prefetched")).isEqualTo(3);
+            assertThat(count(registry, "on_demand")).isEqualTo(1);
+            assertThat(certificates.ready("other", "web")).as("per ServiceAccount").isZero();
+        } finally {
+            certificates.close();
+        }
+    }
+
+    @Test
+    void prefetchedCertificatesOlderThanMaxAge_areNotHandedOut() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BootstrapCertificates certificates = new BootstrapCertificates(ca, 2, clock, registry);
+        try {
+            certificates.take("shop", "api", "shop/api-1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> certificates.ready("shop", "api") == 2);
+            now.set(now.get().plus(BootstrapCertificates.MAX_AGE).plusSeconds(1));
+            certificates.take("shop", "api", "shop/api-2");
+            assertThat(count(registry, "on_demand")).as("stale ones dropped, issued on demand").isEqualTo(2);
+            assertThat(count(registry, "prefetched")).isZero();
+        } finally {
+            certificates.close();
+        }
+    }
+
+    @Test
+    void prefetchOff_issuesEveryCertificateDuringItsAdmission() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BootstrapCertificates certificates = new BootstrapCertificates(ca, 0, clock, registry);
+        try {
+            certificates.take("shop", "db", "shop/db-1");
+            certificates.take("shop", "db", "shop/db-2");
+            assertThat(certificates.ready("shop", "db")).isZero();
+            assertThat(count(registry, "on_demand")).isEqualTo(2);
+        } finally {
+            certificates.close();
+        }
+    }
+
+    private static double count(SimpleMeterRegistry registry, String source) {
+        return registry.get("qmesh_injector_bootstrap_certificates_total").tag("source", source).counter().count();
+    }
+}
