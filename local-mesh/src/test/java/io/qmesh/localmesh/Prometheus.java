@@ -38,10 +38,19 @@ final class Prometheus {
         this.url = url;
     }
 
-    /** Starts {@code prometheus} with {@code config}; its files (and its log) go under {@code dir}, emptied first. */
+    /**
+     * Starts {@code prometheus} with {@code config}; configuration and storage go under {@code dir}
+     * (emptied first), its log beside the other processes' logs.
+     */
     static Prometheus start(Processes processes, Path dir, String config, Duration timeout) {
-        deleteRecursively(dir);
-        Path configFile = write(dir.resolve("prometheus.yml"), config);
+        Path configFile = dir.resolve("prometheus.yml");
+        try {
+            deleteRecursively(dir);
+            Files.createDirectories(dir);
+            Files.writeString(configFile, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dir, e);
+        }
         int port = Ports.free();
         Processes.Started process = processes.start("prometheus", List.of("prometheus",
                 "--config.file=" + configFile, "--storage.tsdb.path=" + dir.resolve("data"),
@@ -88,16 +97,7 @@ final class Prometheus {
         }
     }
 
-    private static Path write(Path file, String content) {
-        try {
-            Files.createDirectories(file.getParent());
-            return Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
+    private static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -105,8 +105,6 @@ final class Prometheus {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(file);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot empty " + dir, e);
         }
     }
 }
