@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.qmesh.api.crd.config.MeshConfig;
+import io.qmesh.api.crd.smi.TrafficTarget;
 import io.qmesh.testing.LocalScrapeConfig.DiscoveredPod;
 import io.qmesh.testing.WebhookClient;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.util.function.Supplier;
  */
 final class DashboardActivity {
 
+    private static final String CONVERGENCES = "qmesh_xds_convergence_seconds_count";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private DashboardActivity() {
@@ -72,30 +74,43 @@ final class DashboardActivity {
     }
 
     /**
-     * Flips permissive mode until xds-service has measured the convergence of the change: the servers'
-     * RBAC pushed and acknowledged, controller events and a compile. xds-service ends its measurement of
-     * an unfinished round when a policy update that changes no proxy arrives (such as the one the
-     * controller's own status write causes), so on a loaded machine one change is not always measured.
+     * Changes the access policy until xds-service has measured the convergence of a change: RBAC pushed
+     * and acknowledged, controller events and a compile. Permissive mode goes off first; then the
+     * TrafficTarget that lets bookstore restock from bookwarehouse is applied (or, on a retry, removed).
+     * That change reaches one proxy only, bookwarehouse's server: xds-service waits for an ACK from every
+     * stream of a changed group, also from streams it sends nothing because their resources did not
+     * change (bookstore-v1 has a second, client, stream), so a change that reaches bookstore-v1 is
+     * often never measured.
      */
-    static void changePolicyUntilConverged(Mesh mesh) {
+    static void changePolicyUntilConverged(Mesh mesh, Layout layout) {
         String metrics = "http://127.0.0.1:" + mesh.controlPlane().service("xds-service").httpPort() + "/q/metrics";
-        String convergences = "qmesh_xds_convergence_seconds_count";
+        MeshConfig config = mesh.controlPlane().client().resources(MeshConfig.class).inNamespace(ControlPlane.NAMESPACE)
+                .withName("qmesh-mesh-config").get();
+        if (config.getSpec() != null && config.getSpec().traffic != null
+                && Boolean.TRUE.equals(config.getSpec().traffic.enablePermissiveTrafficPolicyMode)) {
+            double applied = sample(metrics, "qmesh_xds_generate_duration_seconds_count");
+            mesh.walkthrough().permissive(false);
+            await("xds-service applied the policy without permissive mode", Duration.ofSeconds(15),
+                    () -> sample(metrics, "qmesh_xds_generate_duration_seconds_count") > applied ? null : "not yet");
+        }
+        Path targets = layout.demoManifests().resolve("policies/traffic-targets.yaml");
         for (int attempt = 1; attempt <= 3; attempt++) {
-            double before = sample(metrics, convergences);
-            MeshConfig config = mesh.controlPlane().client().resources(MeshConfig.class).inNamespace(ControlPlane.NAMESPACE)
-                    .withName("qmesh-mesh-config").get();
-            boolean permissive = config.getSpec() != null && config.getSpec().traffic != null
-                    && Boolean.TRUE.equals(config.getSpec().traffic.enablePermissiveTrafficPolicyMode);
-            mesh.walkthrough().permissive(!permissive);
+            double before = sample(metrics, CONVERGENCES);
+            if (attempt % 2 == 1) {
+                mesh.cluster().apply(targets, o -> "bookwarehouse".equals(o.getMetadata().getNamespace()));
+            } else {
+                mesh.controlPlane().client().resources(TrafficTarget.class).inNamespace("bookwarehouse")
+                        .withName("bookstore-to-bookwarehouse").delete();
+            }
             Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
             while (Instant.now().isBefore(deadline)) {
-                if (sample(metrics, convergences) > before) {
+                if (sample(metrics, CONVERGENCES) > before) {
                     return;
                 }
                 Walkthrough.sleep(Duration.ofMillis(500));
             }
         }
-        throw new AssertionError("xds-service measured no convergence after 3 policy changes; see its log");
+        throw new AssertionError("xds-service measured no convergence after 3 changes of bookwarehouse's access policy; see its log");
     }
 
     /** The sum of a metric's samples in a Prometheus exposition. */

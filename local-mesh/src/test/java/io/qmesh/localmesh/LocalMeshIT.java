@@ -74,8 +74,8 @@ class LocalMeshIT {
     /**
      * Every panel of the control-plane dashboard shows data. Debian's Prometheus scrapes the four services
      * with the shipped scrape configuration (discovery replaced by the pods the shipped Deployments
-     * describe); after its first scrape the test makes the activity the panels show — a policy change
-     * pushed to the connected apps and acknowledged, an AdmissionReview over HTTPS with its bootstrap
+     * describe); after its first scrape the test makes the activity the panels show — access policy
+     * changes pushed to the apps and acknowledged, an AdmissionReview over HTTPS with its bootstrap
      * certificate, a TrafficSplit the controller rejects — and then every PromQL query of every panel must
      * return a value that is not NaN. Runs first, on the fresh mesh.
      */
@@ -95,7 +95,7 @@ class LocalMeshIT {
                             ? null : prometheus.targets());
 
             // after the first scrape, so that every rate() and histogram sees an increase within its window
-            DashboardActivity.changePolicyUntilConverged(mesh);
+            DashboardActivity.changePolicyUntilConverged(mesh, layout);
             DashboardActivity.admitPod(controlPlane);
             DashboardActivity.applyBrokenTrafficSplit(mesh, work.resolve("dashboard"));
 
