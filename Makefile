@@ -3,6 +3,8 @@ MVN      ?= ./mvnw -B
 SERVICES := mesh-controller cert-manager-svc xds-service sidecar-injector
 REGISTRY ?=
 TAG      ?= 0.1.0-SNAPSHOT
+# image names: $(IMAGE_PREFIX)qmesh/<name>:$(TAG); REGISTRY may be given with or without a trailing slash
+IMAGE_PREFIX = $(if $(REGISTRY),$(REGISTRY:%/=%)/,)
 
 .PHONY: help build test golden demo e2e-kind bench images native deploy clean
 
@@ -44,12 +46,13 @@ bench: ## benchmarks (JUnit tests tagged "bench"); each writes target/bench/*.md
 	   cat */target/bench/*.md; } > docs/benchmarks.md
 	@echo "wrote docs/benchmarks.md"
 
-images: build ## JVM container images of the four services (needs Docker or Podman)
+images: build ## JVM container images of the four services and the sidecar's init image (needs Docker or Podman)
 	@engine=$$(command -v docker || command -v podman) || { \
 	  echo "make images: needs Docker or Podman, neither is installed here." >&2; exit 1; }; \
 	for s in $(SERVICES); do \
-	  $$engine build -f $$s/src/main/docker/Dockerfile.jvm -t $(REGISTRY)qmesh/$$s:$(TAG) $$s || exit 1; \
-	done
+	  $$engine build -f $$s/src/main/docker/Dockerfile.jvm -t $(IMAGE_PREFIX)qmesh/$$s:$(TAG) $$s || exit 1; \
+	done; \
+	$$engine build -f sidecar-injector/src/main/docker/Dockerfile.init -t $(IMAGE_PREFIX)qmesh/init:$(TAG) sidecar-injector/src/main/docker
 
 native: ## native executables and images (Mandrel builder image: needs Docker or Podman)
 	@command -v docker >/dev/null || command -v podman >/dev/null || { \
@@ -57,7 +60,7 @@ native: ## native executables and images (Mandrel builder image: needs Docker or
 	$(MVN) install -Pnative -DskipTests
 	@engine=$$(command -v docker || command -v podman); \
 	for s in $(SERVICES); do \
-	  $$engine build -f $$s/src/main/docker/Dockerfile.native -t $(REGISTRY)qmesh/$$s:$(TAG)-native $$s || exit 1; \
+	  $$engine build -f $$s/src/main/docker/Dockerfile.native -t $(IMAGE_PREFIX)qmesh/$$s:$(TAG)-native $$s || exit 1; \
 	done
 
 deploy: ## install qmesh into the cluster kubectl points at

@@ -2,13 +2,15 @@
 # The bookstore walkthrough on a real cluster (the one kubectl points at), with Envoy sidecars.
 #   make demo                 (runs this when `kubectl cluster-info` answers)
 #   STEP=4 make demo          start at step 4
-#   REGISTRY=myregistry.io/ make demo   push images there instead of `kind load`
+#   make demo REGISTRY=myregistry.azurecr.io   push images there instead of `kind load`
 #   UNATTENDED=1              no pauses, assertions on the counters (make e2e-kind)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STEP=${STEP:-1}
 REGISTRY=${REGISTRY:-}
+REGISTRY=${REGISTRY%/}          # with or without a trailing slash
+PREFIX=${REGISTRY:+$REGISTRY/}  # image names are ${PREFIX}qmesh/<name>:$TAG
 TAG=${TAG:-0.1.0-SNAPSHOT}
 UNATTENDED=${UNATTENDED:-}
 DEMO=bookstore-demo/k8s
@@ -40,14 +42,14 @@ show() {
 if step 1; then
   say "1. Build the images and make them available to the cluster"
   make images REGISTRY="$REGISTRY" TAG="$TAG"
-  docker build -q -f bookstore-demo/src/main/docker/Dockerfile -t "${REGISTRY}qmesh/bookstore-demo:$TAG" bookstore-demo
-  images="mesh-controller cert-manager-svc xds-service sidecar-injector bookstore-demo"
+  docker build -q -f bookstore-demo/src/main/docker/Dockerfile -t "${PREFIX}qmesh/bookstore-demo:$TAG" bookstore-demo
+  images="mesh-controller cert-manager-svc xds-service sidecar-injector init bookstore-demo"
   if [[ "$(kubectl config current-context)" == kind-* ]]; then
-    for i in $images; do kind load docker-image "${REGISTRY}qmesh/$i:$TAG" --name "$(kubectl config current-context | sed 's/^kind-//')"; done
+    for i in $images; do kind load docker-image "${PREFIX}qmesh/$i:$TAG" --name "$(kubectl config current-context | sed 's/^kind-//')"; done
   elif [ -n "$REGISTRY" ]; then
-    for i in $images; do docker push "${REGISTRY}qmesh/$i:$TAG"; done
+    for i in $images; do docker push "${PREFIX}qmesh/$i:$TAG"; done
   else
-    echo "Not a kind cluster: set REGISTRY=<registry>/ so the cluster can pull the images." >&2; exit 1
+    echo "Not a kind cluster: set REGISTRY=<registry> so the cluster can pull the images." >&2; exit 1
   fi
 fi
 
@@ -56,12 +58,15 @@ if step 2; then
   kubectl apply -f k8s/
   if [ -n "$REGISTRY" ]; then
     for s in mesh-controller cert-manager-svc xds-service sidecar-injector; do
-      kubectl -n qmesh-system set image deploy/$s $s="${REGISTRY}qmesh/$s:$TAG"
+      kubectl -n qmesh-system set image deploy/$s $s="${PREFIX}qmesh/$s:$TAG"
     done
   fi
   kubectl -n qmesh-system rollout status deploy --timeout=300s
+  # The mesh's MeshConfig (k8s/ installs only its CRD): sidecars use the init image built in step 1
+  kubectl wait --for=condition=Established crd/meshconfigs.config.qmesh.io --timeout=60s
+  kubectl apply -f k8s/examples/meshconfig.yaml
   kubectl -n qmesh-system patch meshconfig qmesh-mesh-config --type=merge \
-    -p '{"spec":{"traffic":{"enablePermissiveTrafficPolicyMode":true}}}'
+    -p '{"spec":{"sidecar":{"initContainerImage":"'"${PREFIX}qmesh/init:$TAG"'"},"traffic":{"enablePermissiveTrafficPolicyMode":true}}}'
   pause
 fi
 
@@ -70,7 +75,7 @@ if step 3; then
   kubectl apply -f $DEMO/00-namespaces.yaml -f $DEMO/10-identities-and-services.yaml
   kubectl apply -f $DEMO/20-deployments.yaml
   [ -z "$REGISTRY" ] || for d in bookbuyer/bookbuyer bookthief/bookthief bookstore/bookstore-v1 bookstore/bookstore-v2 bookwarehouse/bookwarehouse; do
-    kubectl -n "${d%%/*}" set image deploy/"${d##*/}" "$(echo "${d##*/}" | cut -d- -f1)=${REGISTRY}qmesh/bookstore-demo:$TAG"; done
+    kubectl -n "${d%%/*}" set image deploy/"${d##*/}" "$(echo "${d##*/}" | cut -d- -f1)=${PREFIX}qmesh/bookstore-demo:$TAG"; done
   for ns in bookbuyer bookthief bookstore bookwarehouse; do kubectl -n $ns rollout status deploy --timeout=300s; done
   kubectl -n bookbuyer port-forward deploy/bookbuyer 8080:14001 >/dev/null 2>&1 & pf_pids+=($!)
   kubectl -n bookthief port-forward deploy/bookthief 8083:14001 >/dev/null 2>&1 & pf_pids+=($!)

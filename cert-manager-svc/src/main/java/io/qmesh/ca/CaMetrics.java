@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /**
  * {@code qmesh_ca_certificates_issued_total{kind,signer}}, {@code qmesh_ca_issue_duration_seconds}
- * (histogram) and {@code qmesh_ca_issue_rejected_total{reason}}. The root expiry gauge lives with the root.
+ * (histogram) and {@code qmesh_ca_issue_rejected_total{reason}}, which starts at 0 for every reason so that
+ * "nothing refused" shows as 0 rather than no data. The root expiry gauge lives with the root.
  */
 @ApplicationScoped
 public class CaMetrics {
@@ -27,6 +28,9 @@ public class CaMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
+        for (Refusal.Reason reason : Refusal.Reason.values()) {
+            rejectedCounter(reason);
+        }
     }
 
     public void issued(LeafKind kind, String signer) {
@@ -36,9 +40,12 @@ public class CaMetrics {
     }
 
     public void rejected(Refusal refusal) {
-        counters.computeIfAbsent("rejected/" + refusal.reason().label(), key -> Counter.builder("qmesh_ca_issue_rejected")
-                .description("Issue calls refused, by reason").tag("reason", refusal.reason().label()).register(registry))
-                .increment();
+        rejectedCounter(refusal.reason()).increment();
+    }
+
+    private Counter rejectedCounter(Refusal.Reason reason) {
+        return counters.computeIfAbsent("rejected/" + reason.label(), key -> Counter.builder("qmesh_ca_issue_rejected")
+                .description("Issue calls refused, by reason").tag("reason", reason.label()).register(registry));
     }
 
     public void took(Duration took) {

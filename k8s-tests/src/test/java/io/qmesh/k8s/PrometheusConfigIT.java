@@ -2,8 +2,9 @@ package io.qmesh.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qmesh.k8s.LocalScrapeConfig.DiscoveredPod;
 import io.qmesh.testing.ExternalCommand;
+import io.qmesh.testing.LocalScrapeConfig;
+import io.qmesh.testing.LocalScrapeConfig.DiscoveredPod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +19,7 @@ class PrometheusConfigIT {
     void scrapeConfig_withDiscoveryAsStaticTargets_passesPromtoolCheck(@TempDir Path dir) throws Exception {
         ExternalCommand.assumeInstalled("promtool", "apt-get install prometheus (.ci/run does)");
         Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, LocalScrapeConfig.localized(Map.of("qmesh-control-plane", List.of(
+        Files.writeString(config, LocalScrapeConfig.localized(Manifests.REPO, Map.of("qmesh-control-plane", List.of(
                 new DiscoveredPod("127.0.0.1:9091", Map.of("__meta_kubernetes_pod_annotation_prometheus_io_scrape", "true"))))));
 
         ExternalCommand.Result result = ExternalCommand.run(dir, "promtool", "check", "config", config.toString());

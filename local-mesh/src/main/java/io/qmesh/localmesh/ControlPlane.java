@@ -40,6 +40,7 @@ final class ControlPlane implements AutoCloseable {
     private final Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
     private String kubeApiUrl;
     private KubernetesClient client;
+    private int webhookPort;
 
     ControlPlane(Layout layout, Processes processes) {
         this.layout = layout;
@@ -125,7 +126,10 @@ final class ControlPlane implements AutoCloseable {
             case "sidecar-injector" -> {
                 p.put("qmesh.injector.ca.address", caAddress());
                 p.put("qmesh.injector.ca.token-file", token.toString());
-                p.put("qmesh.injector.webhook.port", String.valueOf(Ports.free()));
+                if (webhookPort == 0) {
+                    webhookPort = Ports.free();
+                }
+                p.put("qmesh.injector.webhook.port", String.valueOf(webhookPort));
             }
             default -> { }
         }
@@ -139,6 +143,11 @@ final class ControlPlane implements AutoCloseable {
 
     String xdsAddress() {
         return "127.0.0.1:" + running.get("xds-service").grpcPort();
+    }
+
+    /** The injector's HTTPS port, where the API server would send AdmissionReviews (kept across restarts). */
+    int webhookPort() {
+        return webhookPort;
     }
 
     Running service(String name) {

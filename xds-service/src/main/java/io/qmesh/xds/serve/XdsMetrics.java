@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,10 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The issue's metrics, by their Prometheus names: {@code qmesh_xds_connected_proxies},
  * {@code qmesh_xds_proxy_groups}, {@code qmesh_xds_pushes_total{type}}, {@code qmesh_xds_nacks_total{type}},
  * {@code qmesh_xds_convergence_seconds} (histogram) and {@code qmesh_xds_generate_duration_seconds}.
- * {@code type} is lds, rds, cds, eds or sds.
+ * {@code type} is lds, rds, cds, eds or sds; pushes and NACKs start at 0 for each, so a dashboard shows
+ * "no NACKs" rather than no data.
  */
 @ApplicationScoped
 public class XdsMetrics {
+
+    private static final List<String> TYPES = List.of("lds", "rds", "cds", "eds", "sds");
 
     private final MeterRegistry registry;
     private final AtomicInteger connected = new AtomicInteger();
@@ -43,6 +47,10 @@ public class XdsMetrics {
                 .description("Time to regenerate the proxy groups a MeshPolicy update touched")
                 .publishPercentileHistogram()
                 .register(registry);
+        for (String type : TYPES) {
+            pushes(type);
+            nacks(type);
+        }
     }
 
     public static String type(String typeUrl) {
@@ -60,13 +68,21 @@ public class XdsMetrics {
     }
 
     public void push(String typeUrl) {
-        pushes.computeIfAbsent(type(typeUrl), t -> Counter.builder("qmesh.xds.pushes").tag("type", t)
-                .description("xDS responses sent to proxies").register(registry)).increment();
+        pushes(type(typeUrl)).increment();
     }
 
     public void nack(String typeUrl) {
-        nacks.computeIfAbsent(type(typeUrl), t -> Counter.builder("qmesh.xds.nacks").tag("type", t)
-                .description("xDS responses proxies rejected").register(registry)).increment();
+        nacks(type(typeUrl)).increment();
+    }
+
+    private Counter pushes(String type) {
+        return pushes.computeIfAbsent(type, t -> Counter.builder("qmesh.xds.pushes").tag("type", t)
+                .description("xDS responses sent to proxies").register(registry));
+    }
+
+    private Counter nacks(String type) {
+        return nacks.computeIfAbsent(type, t -> Counter.builder("qmesh.xds.nacks").tag("type", t)
+                .description("xDS responses proxies rejected").register(registry));
     }
 
     public void connected(int delta) {

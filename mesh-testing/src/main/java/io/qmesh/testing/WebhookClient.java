@@ -1,4 +1,4 @@
-package io.qmesh.injector;
+package io.qmesh.testing;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
