@@ -86,7 +86,10 @@ public class ClusterWatcher {
                     System.getenv().getOrDefault("HOSTNAME", "mesh-controller") + "-" + UUID.randomUUID().toString().substring(0, 8));
             leadership = new Leadership(identity, config.controller().leaseName());
             leadership.start(client, config.controlPlaneNamespace(), config.controller().leaseDuration(),
-                    () -> executor.execute(this::writeStatusIfLeader));
+                    () -> executor.execute(() -> {
+                        DefaultMeshConfig.ensure(client, config.controlPlaneNamespace(), config.meshConfigName());
+                        writeStatusIfLeader();
+                    }));
         }
     }
 

@@ -31,6 +31,17 @@ final class PushExecutors implements ExecutorGroup, AutoCloseable {
         return executors.get(Math.floorMod(next.getAndIncrement(), executors.size()));
     }
 
+    /** Completes when every task queued so far on every executor has run (each is FIFO). */
+    java.util.concurrent.CompletableFuture<Void> afterQueued() {
+        try {
+            return java.util.concurrent.CompletableFuture.allOf(executors.stream()
+                    .map(e -> java.util.concurrent.CompletableFuture.runAsync(() -> { }, e))
+                    .toArray(java.util.concurrent.CompletableFuture[]::new));
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            return new java.util.concurrent.CompletableFuture<>();
+        }
+    }
+
     @Override
     public void close() {
         executors.forEach(ExecutorService::shutdownNow);

@@ -1,8 +1,14 @@
 package io.qmesh.xds.serve;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -15,10 +21,14 @@ public final class Streams {
     public record Proxy(String nodeId, String group) {
     }
 
+    private static final int MAX_ROUNDS = 64;
+
     private final Map<Long, Proxy> proxies = new ConcurrentHashMap<>();
     private final Object lock = new Object();
-    private Round round;
+    /** Unfinished rounds, oldest first; bounded, so proxies that never ACK cannot grow it. */
+    private final Deque<Round> rounds = new ArrayDeque<>();
     private final StreamLedger ledger;
+    private volatile LongConsumer converged = nanos -> { };
 
     public Streams() {
         this(java.time.Clock.systemUTC());
@@ -33,13 +43,31 @@ public final class Streams {
         return ledger;
     }
 
-    private static final class Round {
-        final long startNanos;
-        final Map<Long, Integer> outstanding = new ConcurrentHashMap<>();
+    /** Called with the duration of each completed convergence round. */
+    public void onConverged(LongConsumer listener) {
+        this.converged = listener;
+    }
 
-        Round(long startNanos, Set<Long> streams) {
+    /**
+     * One policy update's convergence: the streams of the groups it changed; those among them that
+     * are sent something while it runs, with how many answers each still owes. It completes once it
+     * is armed (everything the update queued has been sent) and no stream owes an answer; streams
+     * that were sent nothing (their own resources did not change) are not waited for.
+     */
+    public static final class Round {
+        final long startNanos;
+        final Set<Long> candidates;
+        final Map<Long, Integer> outstanding = new HashMap<>();
+        boolean armed;
+        boolean anySent;
+
+        Round(long startNanos, Set<Long> candidates) {
             this.startNanos = startNanos;
-            streams.forEach(s -> outstanding.put(s, 0));
+            this.candidates = candidates;
+        }
+
+        boolean complete() {
+            return armed && outstanding.isEmpty();
         }
     }
 
@@ -54,9 +82,11 @@ public final class Streams {
 
     public boolean detach(long stream) {
         synchronized (lock) {
-            if (round != null) {
-                round.outstanding.remove(stream);
-            }
+            rounds.forEach(r -> {
+                r.candidates.remove(stream);
+                r.outstanding.remove(stream);
+            });
+            finishCompleted();
         }
         return proxies.remove(stream) != null;
     }
@@ -66,44 +96,65 @@ public final class Streams {
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 
-    /** Starts a convergence round over these groups' streams (a newer round replaces an unfinished one). */
-    public void begin(long startNanos, Set<String> groups) {
+    /**
+     * Starts a convergence round over these groups' streams, before their snapshots are set; rounds
+     * overlap when updates come faster than proxies answer. Empty when no stream is affected.
+     */
+    public Optional<Round> begin(long startNanos, Set<String> groups) {
         Set<Long> streams = streamsOf(groups);
+        if (streams.isEmpty()) {
+            return Optional.empty();
+        }
+        Round round = new Round(startNanos, new HashSet<>(streams));
         synchronized (lock) {
-            round = streams.isEmpty() ? null : new Round(startNanos, streams);
+            rounds.addLast(round);
+            while (rounds.size() > MAX_ROUNDS) {
+                rounds.removeFirst();
+            }
+        }
+        return Optional.of(round);
+    }
+
+    /** Everything the round's update queued has been sent: from now on it can complete. */
+    public void arm(Round round) {
+        synchronized (lock) {
+            round.armed = true;
+            finishCompleted();
         }
     }
 
     public void sent(long stream) {
         synchronized (lock) {
-            if (round != null) {
-                round.outstanding.computeIfPresent(stream, (s, n) -> n + 1);
+            for (Round round : rounds) {
+                // a round's pushes are those sent before it is armed; later ones belong to later rounds
+                if (!round.armed && round.candidates.contains(stream)) {
+                    round.outstanding.merge(stream, 1, Integer::sum);
+                    round.anySent = true;
+                }
             }
         }
     }
 
-    /** An ACK or NACK; returns the round's start when this answer completed it. */
-    public java.util.OptionalLong answered(long stream) {
+    /** An ACK or NACK of a response the stream was sent. */
+    public void answered(long stream) {
         synchronized (lock) {
-            if (round == null || !round.outstanding.containsKey(stream)) {
-                return java.util.OptionalLong.empty();
+            for (Round round : rounds) {
+                round.outstanding.computeIfPresent(stream, (s, owed) -> owed > 1 ? owed - 1 : null);
             }
-            int sent = round.outstanding.get(stream);
-            if (sent == 0) {
-                return java.util.OptionalLong.empty();
+            finishCompleted();
+        }
+    }
+
+    private void finishCompleted() {
+        long now = System.nanoTime();
+        for (var it = rounds.iterator(); it.hasNext();) {
+            Round round = it.next();
+            if (round.complete()) {
+                it.remove();
+                if (round.anySent) {
+                    converged.accept(now - round.startNanos);
+                }
             }
-            int left = sent - 1;
-            if (left <= 0) {
-                round.outstanding.remove(stream);
-            } else {
-                round.outstanding.put(stream, left);
-            }
-            if (round.outstanding.isEmpty()) {
-                long start = round.startNanos;
-                round = null;
-                return java.util.OptionalLong.of(start);
-            }
-            return java.util.OptionalLong.empty();
         }
     }
 

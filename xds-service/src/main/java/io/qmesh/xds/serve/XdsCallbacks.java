@@ -61,7 +61,7 @@ final class XdsCallbacks implements DiscoveryServerCallbacks {
                     proxyGroup(stream), XdsMetrics.type(typeUrl), nonce, version,
                     Status.fromCodeValue(error.getCode()).getCode(), error.getMessage());
         }
-        streams.answered(stream).ifPresent(start -> metrics.converged(System.nanoTime() - start));
+        streams.answered(stream);
     }
 
     private String proxyGroup(long stream) {

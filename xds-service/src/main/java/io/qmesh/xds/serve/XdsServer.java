@@ -70,6 +70,7 @@ public class XdsServer {
         this.discovery = new V3DiscoveryServer(List.of(new XdsCallbacks(streams, metrics, this::groupOf)), cache,
                 pushExecutors, new CachedProtoResourcesSerializer());
         secrets.onChange(change -> updates.execute(() -> refreshSecrets(change.identity())));
+        streams.onConverged(metrics::converged);
     }
 
     void shutdown(@Observes ShutdownEvent event) {
@@ -130,9 +131,11 @@ public class XdsServer {
         metrics.generated(System.nanoTime() - received);
         configs = step.configs();
         proxyless = proxylessStep.configs();
-        streams.begin(received, changed);
+        Optional<Streams.Round> round = streams.begin(received, changed);
         snapshots.putAll(next);
         cache.setSnapshots(next);
+        // the round can complete once the pushes setSnapshots queued have gone out
+        round.ifPresent(r -> pushExecutors.afterQueued().thenRun(() -> streams.arm(r)));
         for (String key : union(step.removed(), proxylessStep.removed())) {
             snapshots.remove(key);
             cache.clearSnapshot(key);

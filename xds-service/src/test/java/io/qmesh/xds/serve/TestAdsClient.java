@@ -64,6 +64,7 @@ public final class TestAdsClient implements AutoCloseable {
     private final Map<String, Set<String>> secretsNamedBy = new TreeMap<>();
     /** What the client holds per type: the resources of every response it ACKed (a NACKed one changes nothing). */
     private final Map<String, Map<String, Any>> accepted = new TreeMap<>();
+    private final Map<String, Map<String, Refs>> held = new TreeMap<>();
     private volatile String nackNextOf;
     private volatile boolean counting;
     private volatile boolean followSecrets;
@@ -180,8 +181,7 @@ public final class TestAdsClient implements AutoCloseable {
         request(response.getTypeUrl(), subscribed.getOrDefault(response.getTypeUrl(), Set.of()), version,
                 response.getNonce(), nack, false);
         if (nack == null) {
-            accepted.put(response.getTypeUrl(), resources);
-            follow(response.getTypeUrl(), resources);
+            hold(response.getTypeUrl(), resources, List.of(), true);
         }
     }
 
@@ -198,10 +198,7 @@ public final class TestAdsClient implements AutoCloseable {
         }
         deltaStream.onNext(ack.build());
         if (nack == null) {
-            Map<String, Any> held = accepted.computeIfAbsent(response.getTypeUrl(), t -> new TreeMap<>());
-            held.putAll(resources);
-            response.getRemovedResourcesList().forEach(held::remove);
-            follow(response.getTypeUrl(), held);
+            hold(response.getTypeUrl(), resources, response.getRemovedResourcesList(), false);
         }
     }
 
@@ -213,53 +210,88 @@ public final class TestAdsClient implements AutoCloseable {
         return null;
     }
 
+    /** What a held resource makes the client ask for: endpoints or route configurations, and secrets. */
+    private record Refs(Set<String> wanted, Set<String> secrets) {
+        static final Refs NONE = new Refs(Set.of(), Set.of());
+    }
+
     /**
-     * After clusters, ask for their endpoints; after listeners, for their route configurations; after
-     * either, for the secrets they name (when following secrets). {@code resources} is everything the
-     * client holds of the type, not just the last delta response, so one changed cluster does not
-     * unsubscribe the others' endpoints.
+     * Takes an accepted response: a SotW one replaces what the client holds of its type, a delta one
+     * adds and removes. Counting clients (the benchmark's thousands) keep only what each resource
+     * refers to, not the resource, so their heap stays out of the server's heap-per-proxy figure.
      */
-    private void follow(String typeUrl, Map<String, Any> resources) {
+    private void hold(String typeUrl, Map<String, Any> resources, List<String> removed, boolean replace) {
         try {
-            Set<String> wanted = new TreeSet<>();
-            Set<String> secrets = new TreeSet<>();
-            if (typeUrl.equals(CDS)) {
-                for (Any any : resources.values()) {
-                    Cluster c = any.unpack(Cluster.class);
-                    if (c.getType() == Cluster.DiscoveryType.EDS) {
-                        wanted.add(c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName()
-                                : c.getEdsClusterConfig().getServiceName());
-                    }
-                    if (c.hasTransportSocket() && c.getTransportSocket().getTypedConfig().is(UpstreamTlsContext.class)) {
-                        secrets.addAll(secretNames(c.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class)
-                                .getCommonTlsContext()));
-                    }
-                }
-                resubscribe(EDS, wanted);
-                followSecrets(CDS, secrets);
-            } else if (typeUrl.equals(LDS)) {
-                for (Any any : resources.values()) {
-                    for (FilterChain chain : any.unpack(Listener.class).getFilterChainsList()) {
-                        if (chain.hasTransportSocket() && chain.getTransportSocket().getTypedConfig().is(DownstreamTlsContext.class)) {
-                            secrets.addAll(secretNames(chain.getTransportSocket().getTypedConfig()
-                                    .unpack(DownstreamTlsContext.class).getCommonTlsContext()));
-                        }
-                        for (Filter f : chain.getFiltersList()) {
-                            if (f.getTypedConfig().is(HttpConnectionManager.class)) {
-                                HttpConnectionManager hcm = f.getTypedConfig().unpack(HttpConnectionManager.class);
-                                if (hcm.hasRds()) {
-                                    wanted.add(hcm.getRds().getRouteConfigName());
-                                }
-                            }
-                        }
-                    }
-                }
-                resubscribe(RDS, wanted);
-                followSecrets(LDS, secrets);
+            Map<String, Refs> refs = replace ? new TreeMap<>() : held.computeIfAbsent(typeUrl, t -> new TreeMap<>());
+            for (Map.Entry<String, Any> e : resources.entrySet()) {
+                refs.put(e.getKey(), refsOf(typeUrl, e.getValue()));
             }
+            removed.forEach(refs::remove);
+            held.put(typeUrl, refs);
+            if (!counting) {
+                Map<String, Any> kept = replace ? new TreeMap<>() : accepted.computeIfAbsent(typeUrl, t -> new TreeMap<>());
+                kept.putAll(resources);
+                removed.forEach(kept::remove);
+                accepted.put(typeUrl, kept);
+            }
+            follow(typeUrl, refs.values());
         } catch (InvalidProtocolBufferException e) {
             error = e;
         }
+    }
+
+    private static Refs refsOf(String typeUrl, Any any) throws InvalidProtocolBufferException {
+        Set<String> wanted = new TreeSet<>();
+        Set<String> secrets = new TreeSet<>();
+        if (typeUrl.equals(CDS)) {
+            Cluster c = any.unpack(Cluster.class);
+            if (c.getType() == Cluster.DiscoveryType.EDS) {
+                wanted.add(c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName()
+                        : c.getEdsClusterConfig().getServiceName());
+            }
+            if (c.hasTransportSocket() && c.getTransportSocket().getTypedConfig().is(UpstreamTlsContext.class)) {
+                secrets.addAll(secretNames(c.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class)
+                        .getCommonTlsContext()));
+            }
+        } else if (typeUrl.equals(LDS)) {
+            for (FilterChain chain : any.unpack(Listener.class).getFilterChainsList()) {
+                if (chain.hasTransportSocket() && chain.getTransportSocket().getTypedConfig().is(DownstreamTlsContext.class)) {
+                    secrets.addAll(secretNames(chain.getTransportSocket().getTypedConfig()
+                            .unpack(DownstreamTlsContext.class).getCommonTlsContext()));
+                }
+                for (Filter f : chain.getFiltersList()) {
+                    if (f.getTypedConfig().is(HttpConnectionManager.class)) {
+                        HttpConnectionManager hcm = f.getTypedConfig().unpack(HttpConnectionManager.class);
+                        if (hcm.hasRds()) {
+                            wanted.add(hcm.getRds().getRouteConfigName());
+                        }
+                    }
+                }
+            }
+        } else {
+            return Refs.NONE;
+        }
+        return new Refs(Set.copyOf(wanted), Set.copyOf(secrets));
+    }
+
+    /**
+     * After clusters, ask for their endpoints; after listeners, for their route configurations; after
+     * either, for the secrets they name (when following secrets). {@code held} is everything the
+     * client holds of the type, not just the last delta response, so one changed cluster does not
+     * unsubscribe the others' endpoints.
+     */
+    private void follow(String typeUrl, java.util.Collection<Refs> held) {
+        if (!typeUrl.equals(CDS) && !typeUrl.equals(LDS)) {
+            return;
+        }
+        Set<String> wanted = new TreeSet<>();
+        Set<String> secrets = new TreeSet<>();
+        held.forEach(r -> {
+            wanted.addAll(r.wanted());
+            secrets.addAll(r.secrets());
+        });
+        resubscribe(typeUrl.equals(CDS) ? EDS : RDS, wanted);
+        followSecrets(typeUrl, secrets);
     }
 
     private void followSecrets(String namedBy, Set<String> secrets) {
