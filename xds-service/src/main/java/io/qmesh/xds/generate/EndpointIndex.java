@@ -30,6 +30,8 @@ final class EndpointIndex {
     private final Map<Ref, SortedSet<Ref>> servicesOfPod;
     private final Map<Ref, Pod> pods;
     private final Map<Ref, ProxyGroup> groupsByPod;
+    /** Lazily, once; a benign race computes the same set. */
+    private volatile SortedSet<ProxyGroup> groups;
 
     private EndpointIndex(Map<Ref, ServiceEndpoints> byService, Map<Ref, List<Endpoint>> endpoints,
             Map<Ref, Set<Identity>> identitiesOfService, Map<Identity, Set<Ref>> servicesOfIdentity,
@@ -78,6 +80,18 @@ final class EndpointIndex {
 
     Map<Ref, ProxyGroup> groupsByPod() {
         return groupsByPod;
+    }
+
+    /** Every group once, sorted by key; computed once per index (an update that moves no endpoint reuses it). */
+    SortedSet<ProxyGroup> groups() {
+        SortedSet<ProxyGroup> g = groups;
+        if (g == null) {
+            SortedSet<ProxyGroup> all = new TreeSet<>(java.util.Comparator.comparing(ProxyGroup::key));
+            all.addAll(new HashSet<>(groupsByPod.values()));
+            g = java.util.Collections.unmodifiableSortedSet(all);
+            groups = g;
+        }
+        return g;
     }
 
     private static boolean meshed(Endpoint e) {

@@ -165,10 +165,6 @@ public final class PolicyIndex {
 
     /** Every group once, sorted by key. */
     public Set<ProxyGroup> groups() {
-        Map<String, ProxyGroup> byKey = new java.util.HashMap<>();
-        groupsByPod().values().forEach(g -> byKey.putIfAbsent(g.key(), g));
-        Set<ProxyGroup> result = new TreeSet<>(java.util.Comparator.comparing(ProxyGroup::key));
-        result.addAll(byKey.values());
-        return result;
+        return endpoints.groups();
     }
 }
