@@ -156,7 +156,10 @@ class EnvoyAdsIT {
                     .getTrustedCa().getInlineString())).as("the CA's trust bundle")
                     .isEqualTo(pem(Files.readString(WorkloadCertificates.files(work.resolve("bookbuyer")).trustBundle())));
         }
-        assertThat(metrics()).contains("qmesh_xds_connected_proxies 2.0").doesNotContain("qmesh_xds_nacks_total{");
+        String metrics = metrics();
+        assertThat(metrics).contains("qmesh_xds_connected_proxies 2.0");
+        assertThat(metrics.lines().filter(l -> l.startsWith("qmesh_xds_nacks_total{")))
+                .as("NACK counters (registered at 0 per type)").isNotEmpty().allMatch(l -> l.endsWith(" 0.0"));
     }
 
     @Test
