@@ -66,10 +66,10 @@ class XdsBenchmark {
 
     private String run(int proxies) throws Exception {
         MeshPolicy policy = mesh();
-        long fullNanos = median(5, () -> MeshConfigs.of(policy));
+        long fullNanos = median(9, () -> MeshConfigs.of(policy));
         MeshConfigs base = MeshConfigs.of(policy);
         MeshPolicy oneEndpoint = withEndpoint(policy, 0, "10.9.9.9");
-        long incrementalNanos = median(5, () -> base.next(oneEndpoint));
+        long incrementalNanos = median(9, () -> base.next(oneEndpoint));
 
         long floor = idleStreamFloor(proxies);
 
