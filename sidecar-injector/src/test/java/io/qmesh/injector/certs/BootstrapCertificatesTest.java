@@ -5,17 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qmesh.injector.ClusterSetup;
+import io.qmesh.testing.TestClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Prefetched bootstrap certificates, against the test CA over gRPC. */
@@ -27,23 +25,7 @@ class BootstrapCertificatesTest {
     @Inject
     CaClient ca;
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-29T12:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-29T12:00:00Z"));
 
     @Test
     void nextPodsOfAServiceAccount_getPrefetchedCertificates_eachHandedOutOnce() throws Exception {
@@ -79,7 +61,7 @@ class BootstrapCertificatesTest {
         try {
             certificates.take("shop", "api", "shop/api-1");
             await().atMost(Duration.ofSeconds(20)).until(() -> certificates.ready("shop", "api") == 2);
-            now.set(now.get().plus(BootstrapCertificates.MAX_AGE).plusSeconds(1));
+            clock.advance(BootstrapCertificates.MAX_AGE.plusSeconds(1));
             certificates.take("shop", "api", "shop/api-2");
             assertThat(count(registry, "on_demand")).as("stale ones dropped, issued on demand").isEqualTo(2);
             assertThat(count(registry, "prefetched")).isZero();

@@ -31,44 +31,84 @@ public final class PolicyIndex {
     static final String DEFAULT_TRUST_DOMAIN = "cluster.local";
 
     private final MeshPolicy policy;
-    private final SortedMap<Ref, Service> services = new TreeMap<>();
+    private final SortedMap<Ref, Service> services;
     private final EndpointIndex endpoints;
-    private final Map<Identity, List<AllowRule>> rulesByDestination = new TreeMap<>();
-    private final Map<Identity, Set<Identity>> destinationsBySource = new TreeMap<>();
-    private final Map<Ref, TrafficSplit> splitsByApex = new TreeMap<>();
-    private final Map<Identity, List<RetryPolicy>> retriesBySource = new TreeMap<>();
-    private final Map<Ref, UpstreamTrafficSetting> settingsByService = new TreeMap<>();
-    private final Map<Ref, List<IngressBackend>> ingressByService = new TreeMap<>();
+    private final Map<Identity, List<AllowRule>> rulesByDestination;
+    private final Map<Identity, Set<Identity>> destinationsBySource;
+    private final Map<Ref, TrafficSplit> splitsByApex;
+    private final Map<Identity, List<RetryPolicy>> retriesBySource;
+    private final Map<Ref, UpstreamTrafficSetting> settingsByService;
+    private final Map<Ref, List<IngressBackend>> ingressByService;
 
-    private PolicyIndex(MeshPolicy policy, EndpointIndex previousEndpoints) {
+    /**
+     * Each section is built from its list of the policy, or taken from {@code previous} when that list
+     * is unchanged (a cheap check: unchanged entries are the same objects); the maps are never
+     * modified once built, so two indexes can share them.
+     */
+    private PolicyIndex(MeshPolicy policy, PolicyIndex previous) {
         this.policy = policy;
-        policy.getServicesList().forEach(s -> services.put(Ref.of(s.getRef()), s));
-        endpoints = previousEndpoints.next(policy.getEndpointsList());
-        for (AllowRule rule : policy.getAllowRulesList()) {
-            rulesByDestination.computeIfAbsent(identity(rule.getDestination()), k -> new ArrayList<>()).add(rule);
-            for (var source : rule.getSourcesList()) {
-                destinationsBySource.computeIfAbsent(identity(source), k -> new TreeSet<>()).add(identity(rule.getDestination()));
+        MeshPolicy before = previous == null ? MeshPolicy.getDefaultInstance() : previous.policy;
+        boolean reuse = previous != null;
+        endpoints = (reuse ? previous.endpoints : EndpointIndex.EMPTY).next(policy.getEndpointsList());
+        if (reuse && before.getServicesList().equals(policy.getServicesList())) {
+            services = previous.services;
+        } else {
+            services = new TreeMap<>();
+            policy.getServicesList().forEach(s -> services.put(Ref.of(s.getRef()), s));
+        }
+        if (reuse && before.getAllowRulesList().equals(policy.getAllowRulesList())) {
+            rulesByDestination = previous.rulesByDestination;
+            destinationsBySource = previous.destinationsBySource;
+        } else {
+            rulesByDestination = new TreeMap<>();
+            destinationsBySource = new TreeMap<>();
+            for (AllowRule rule : policy.getAllowRulesList()) {
+                rulesByDestination.computeIfAbsent(identity(rule.getDestination()), k -> new ArrayList<>()).add(rule);
+                for (var source : rule.getSourcesList()) {
+                    destinationsBySource.computeIfAbsent(identity(source), k -> new TreeSet<>())
+                            .add(identity(rule.getDestination()));
+                }
             }
         }
-        policy.getTrafficSplitsList().forEach(s -> splitsByApex.put(Ref.of(s.getApexService()), s));
-        for (RetryPolicy retry : policy.getRetryPoliciesList()) {
-            retriesBySource.computeIfAbsent(identity(retry.getSource()), k -> new ArrayList<>()).add(retry);
+        if (reuse && before.getTrafficSplitsList().equals(policy.getTrafficSplitsList())) {
+            splitsByApex = previous.splitsByApex;
+        } else {
+            splitsByApex = new TreeMap<>();
+            policy.getTrafficSplitsList().forEach(s -> splitsByApex.put(Ref.of(s.getApexService()), s));
         }
-        policy.getUpstreamTrafficSettingsList().forEach(u -> settingsByService.put(Ref.of(u.getService()), u));
-        for (IngressBackend ingress : policy.getIngressBackendsList()) {
-            for (IngressTarget target : ingress.getBackendsList()) {
-                ingressByService.computeIfAbsent(Ref.of(target.getService()), k -> new ArrayList<>()).add(ingress);
+        if (reuse && before.getRetryPoliciesList().equals(policy.getRetryPoliciesList())) {
+            retriesBySource = previous.retriesBySource;
+        } else {
+            retriesBySource = new TreeMap<>();
+            for (RetryPolicy retry : policy.getRetryPoliciesList()) {
+                retriesBySource.computeIfAbsent(identity(retry.getSource()), k -> new ArrayList<>()).add(retry);
+            }
+        }
+        if (reuse && before.getUpstreamTrafficSettingsList().equals(policy.getUpstreamTrafficSettingsList())) {
+            settingsByService = previous.settingsByService;
+        } else {
+            settingsByService = new TreeMap<>();
+            policy.getUpstreamTrafficSettingsList().forEach(u -> settingsByService.put(Ref.of(u.getService()), u));
+        }
+        if (reuse && before.getIngressBackendsList().equals(policy.getIngressBackendsList())) {
+            ingressByService = previous.ingressByService;
+        } else {
+            ingressByService = new TreeMap<>();
+            for (IngressBackend ingress : policy.getIngressBackendsList()) {
+                for (IngressTarget target : ingress.getBackendsList()) {
+                    ingressByService.computeIfAbsent(Ref.of(target.getService()), k -> new ArrayList<>()).add(ingress);
+                }
             }
         }
     }
 
     public static PolicyIndex of(MeshPolicy policy) {
-        return new PolicyIndex(policy, EndpointIndex.EMPTY);
+        return new PolicyIndex(policy, null);
     }
 
-    /** The index of {@code next}, reusing this one's work for the services whose endpoints did not change. */
+    /** The index of {@code next}, reusing this one's work for every part of the policy that did not change. */
     public PolicyIndex next(MeshPolicy next) {
-        return new PolicyIndex(next, endpoints);
+        return new PolicyIndex(next, this);
     }
 
     public static Identity identity(io.qmesh.api.mesh.v1.Identity proto) {

@@ -7,10 +7,9 @@ import com.google.protobuf.Value;
 import com.google.rpc.Status;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import java.time.Clock;
+import io.qmesh.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,23 +20,8 @@ class StreamLedgerTest {
     static final Node NODE = Node.newBuilder().setId("ns/pod").build();
     static final Status REJECTED = Status.newBuilder().setCode(3).setMessage("bad").build();
 
-    Instant now = Instant.parse("2030-01-01T00:00:00Z");
-    StreamLedger ledger = new StreamLedger(new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+    StreamLedger ledger = new StreamLedger(clock);
 
     @Test
     void sotw_ackRecordsTheVersion_nackTheRejectedOneAndKeepsTheAcked() {
@@ -81,17 +65,17 @@ class StreamLedgerTest {
         ledger.requested(4, NODE, "g", StreamLedger.Protocol.DELTA, RDS, List.of(), "", "", null);
         ledger.responded(4, RDS, "0", "v1");
         ledger.requested(4, NODE, "g", StreamLedger.Protocol.DELTA, RDS, List.of(), "0", "", REJECTED);
-        now = now.plus(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(10));
         ledger.responded(4, RDS, "1", "v2");
         ledger.requested(4, NODE, "g", StreamLedger.Protocol.DELTA, RDS, List.of(), "1", "", REJECTED);
 
-        assertThat(ledger.nacksSince(now.minus(Duration.ofMinutes(5)))).extracting(StreamLedger.Nack::version).containsExactly("v2");
-        assertThat(ledger.nacksSince(now.minus(Duration.ofMinutes(15)))).hasSize(2);
+        assertThat(ledger.nacksSince(clock.instant().minus(Duration.ofMinutes(5)))).extracting(StreamLedger.Nack::version).containsExactly("v2");
+        assertThat(ledger.nacksSince(clock.instant().minus(Duration.ofMinutes(15)))).hasSize(2);
 
         ledger.closed(4);
 
         assertThat(ledger.streams()).isEmpty();
-        assertThat(ledger.nacksSince(now.minus(Duration.ofMinutes(15)))).as("NACKs outlive their stream").hasSize(2);
+        assertThat(ledger.nacksSince(clock.instant().minus(Duration.ofMinutes(15)))).as("NACKs outlive their stream").hasSize(2);
     }
 
     @Test
