@@ -55,7 +55,7 @@ public final class MeshConfigs {
 
     /** The snapshot key of a group in this data plane. */
     public String keyOf(ProxyGroup group) {
-        return keyPrefix + group.key();
+        return keyPrefix.isEmpty() ? group.key() : keyPrefix + group.key();
     }
 
     public PolicyIndex index() {
@@ -74,19 +74,21 @@ public final class MeshConfigs {
     public Step next(MeshPolicy policy, java.util.function.Predicate<ProxyGroup> include) {
         PolicyIndex nextIndex = index.next(policy);
         SortedSet<String> changed = PolicyChanges.between(index.policy(), policy);
-        SortedMap<String, GroupConfig> nextGroups = new TreeMap<>();
+        // start from the previous configurations (a sorted copy is linear) and replace what changed
+        SortedMap<String, GroupConfig> nextGroups = new TreeMap<>(byGroup);
+        java.util.Set<String> present = new java.util.HashSet<>();
         SortedSet<String> regenerated = new TreeSet<>();
         java.util.List<ProxyGroup> stale = new java.util.ArrayList<>();
         for (ProxyGroup group : nextIndex.groups()) {
             if (!include.test(group)) {
                 continue;
             }
-            GroupConfig previous = byGroup.get(keyOf(group));
-            if (previous != null && Collections.disjoint(previous.dependencies(), changed)) {
-                nextGroups.put(keyOf(group), previous);
-            } else {
+            String key = keyOf(group);
+            present.add(key);
+            GroupConfig previous = byGroup.get(key);
+            if (previous == null || !Collections.disjoint(previous.dependencies(), changed)) {
                 stale.add(group);
-                regenerated.add(keyOf(group));
+                regenerated.add(key);
             }
         }
         // groups are independent: a fleet-wide change generates them on every core
@@ -94,8 +96,9 @@ public final class MeshConfigs {
                 .map(group -> generator.apply(nextIndex, group))
                 .toList()
                 .forEach(config -> nextGroups.put(keyOf(config.group()), config));
-        SortedSet<String> removed = new TreeSet<>(byGroup.keySet());
-        removed.removeAll(nextGroups.keySet());
+        SortedSet<String> removed = new TreeSet<>();
+        byGroup.keySet().stream().filter(key -> !present.contains(key)).forEach(removed::add);
+        nextGroups.keySet().removeAll(removed);
         return new Step(new MeshConfigs(nextIndex, nextGroups, keyPrefix, generator), regenerated, removed, changed);
     }
 
