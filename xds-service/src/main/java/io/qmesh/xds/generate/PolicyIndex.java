@@ -47,16 +47,12 @@ public final class PolicyIndex {
      */
     private PolicyIndex(MeshPolicy policy, PolicyIndex previous) {
         this.policy = policy;
-        MeshPolicy before = previous == null ? MeshPolicy.getDefaultInstance() : previous.policy;
-        boolean reuse = previous != null;
-        endpoints = (reuse ? previous.endpoints : EndpointIndex.EMPTY).next(policy.getEndpointsList());
-        if (reuse && before.getServicesList().equals(policy.getServicesList())) {
-            services = previous.services;
-        } else {
-            services = new TreeMap<>();
-            policy.getServicesList().forEach(s -> services.put(Ref.of(s.getRef()), s));
-        }
-        if (reuse && before.getAllowRulesList().equals(policy.getAllowRulesList())) {
+        java.util.function.Predicate<java.util.function.Function<MeshPolicy, List<?>>> unchanged =
+                list -> previous != null && list.apply(previous.policy).equals(list.apply(policy));
+        endpoints = (previous != null ? previous.endpoints : EndpointIndex.EMPTY).next(policy.getEndpointsList());
+        services = unchanged.test(MeshPolicy::getServicesList) ? previous.services
+                : byKey(policy.getServicesList(), s -> Ref.of(s.getRef()));
+        if (unchanged.test(MeshPolicy::getAllowRulesList)) {
             rulesByDestination = previous.rulesByDestination;
             destinationsBySource = previous.destinationsBySource;
         } else {
@@ -70,36 +66,26 @@ public final class PolicyIndex {
                 }
             }
         }
-        if (reuse && before.getTrafficSplitsList().equals(policy.getTrafficSplitsList())) {
-            splitsByApex = previous.splitsByApex;
-        } else {
-            splitsByApex = new TreeMap<>();
-            policy.getTrafficSplitsList().forEach(s -> splitsByApex.put(Ref.of(s.getApexService()), s));
-        }
-        if (reuse && before.getRetryPoliciesList().equals(policy.getRetryPoliciesList())) {
-            retriesBySource = previous.retriesBySource;
-        } else {
-            retriesBySource = new TreeMap<>();
-            for (RetryPolicy retry : policy.getRetryPoliciesList()) {
-                retriesBySource.computeIfAbsent(identity(retry.getSource()), k -> new ArrayList<>()).add(retry);
-            }
-        }
-        if (reuse && before.getUpstreamTrafficSettingsList().equals(policy.getUpstreamTrafficSettingsList())) {
-            settingsByService = previous.settingsByService;
-        } else {
-            settingsByService = new TreeMap<>();
-            policy.getUpstreamTrafficSettingsList().forEach(u -> settingsByService.put(Ref.of(u.getService()), u));
-        }
-        if (reuse && before.getIngressBackendsList().equals(policy.getIngressBackendsList())) {
-            ingressByService = previous.ingressByService;
-        } else {
-            ingressByService = new TreeMap<>();
-            for (IngressBackend ingress : policy.getIngressBackendsList()) {
-                for (IngressTarget target : ingress.getBackendsList()) {
-                    ingressByService.computeIfAbsent(Ref.of(target.getService()), k -> new ArrayList<>()).add(ingress);
-                }
-            }
-        }
+        splitsByApex = unchanged.test(MeshPolicy::getTrafficSplitsList) ? previous.splitsByApex
+                : byKey(policy.getTrafficSplitsList(), s -> Ref.of(s.getApexService()));
+        retriesBySource = unchanged.test(MeshPolicy::getRetryPoliciesList) ? previous.retriesBySource
+                : grouped(policy.getRetryPoliciesList(), r -> List.of(identity(r.getSource())));
+        settingsByService = unchanged.test(MeshPolicy::getUpstreamTrafficSettingsList) ? previous.settingsByService
+                : byKey(policy.getUpstreamTrafficSettingsList(), u -> Ref.of(u.getService()));
+        ingressByService = unchanged.test(MeshPolicy::getIngressBackendsList) ? previous.ingressByService
+                : grouped(policy.getIngressBackendsList(), i -> i.getBackendsList().stream().map(t -> Ref.of(t.getService())).toList());
+    }
+
+    private static <K, T> SortedMap<K, T> byKey(List<T> items, java.util.function.Function<T, K> key) {
+        SortedMap<K, T> result = new TreeMap<>();
+        items.forEach(item -> result.put(key.apply(item), item));
+        return result;
+    }
+
+    private static <K, T> Map<K, List<T>> grouped(List<T> items, java.util.function.Function<T, List<K>> keys) {
+        Map<K, List<T>> result = new TreeMap<>();
+        items.forEach(item -> keys.apply(item).forEach(k -> result.computeIfAbsent(k, x -> new ArrayList<>()).add(item)));
+        return result;
     }
 
     public static PolicyIndex of(MeshPolicy policy) {
