@@ -33,8 +33,12 @@ final class ShardedCache implements ConfigWatcher {
         this.shards = IntStream.range(0, shards).mapToObj(i -> new SimpleCache<>(groups)).toList();
     }
 
+    private int shardIndex(String group) {
+        return Math.floorMod(group.hashCode(), shards.size());
+    }
+
     private SimpleCache<String> shardOf(String group) {
-        return shards.get(Math.floorMod(group.hashCode(), shards.size()));
+        return shards.get(shardIndex(group));
     }
 
     void setSnapshot(String group, Snapshot snapshot) {
@@ -49,7 +53,7 @@ final class ShardedCache implements ConfigWatcher {
     void setSnapshots(Map<String, ? extends Snapshot> snapshots) {
         List<List<Map.Entry<String, ? extends Snapshot>>> byShard = new ArrayList<>();
         shards.forEach(s -> byShard.add(new ArrayList<>()));
-        snapshots.entrySet().forEach(e -> byShard.get(shards.indexOf(shardOf(e.getKey()))).add(e));
+        snapshots.entrySet().forEach(e -> byShard.get(shardIndex(e.getKey())).add(e));
         IntStream.range(0, shards.size()).parallel().forEach(i -> byShard.get(i)
                 .forEach(e -> shards.get(i).setSnapshot(e.getKey(), e.getValue())));
     }
