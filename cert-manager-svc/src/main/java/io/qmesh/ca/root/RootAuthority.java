@@ -41,6 +41,7 @@ public class RootAuthority {
     private final Clock clock;
     private final MeterRegistry registry;
     private final AtomicReference<Stored> current = new AtomicReference<>();
+    private Gauge expiryGauge;
     private final AtomicReference<String> lastError = new AtomicReference<>("not loaded yet");
     private final List<Consumer<Bundle>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
@@ -61,7 +62,7 @@ public class RootAuthority {
             return;
         }
         store = new RootSecretStore(client, config.namespace(), config.root().secret());
-        Gauge.builder(EXPIRY_METRIC, this, authority -> authority.current()
+        expiryGauge = Gauge.builder(EXPIRY_METRIC, this, authority -> authority.current()
                         .map(set -> set.issuing().certificate().getNotAfter().getTime() / 1000.0).orElse(Double.NaN))
                 .description("notAfter of the mesh root that currently signs, Unix seconds")
                 .register(registry);
@@ -122,6 +123,11 @@ public class RootAuthority {
 
     @PreDestroy
     void stop() {
+        // the registry can outlive this bean (Quarkus tests restart the app in one JVM): a gauge left
+        // behind would keep answering from this instance, NaN once it is collected
+        if (expiryGauge != null) {
+            registry.remove(expiryGauge);
+        }
         retries.shutdownNow();
         if (informer != null) {
             informer.close();
