@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
@@ -47,8 +46,9 @@ public class BootstrapCertificates {
         final AtomicBoolean refilling = new AtomicBoolean();
         volatile Instant lastUsed;
 
-        Pool(Account account) {
+        Pool(Account account, Instant now) {
             this.account = account;
+            this.lastUsed = now;
         }
 
         IssuedCertificate takeFresh(Instant now) {
@@ -97,7 +97,7 @@ public class BootstrapCertificates {
             return ca.issueBootstrap(namespace, serviceAccount, proxyId);
         }
         Instant now = clock.instant();
-        Pool pool = pools.computeIfAbsent(new Account(namespace, serviceAccount), Pool::new);
+        Pool pool = pools.computeIfAbsent(new Account(namespace, serviceAccount), account -> new Pool(account, now));
         pool.lastUsed = now;
         IssuedCertificate cert = pool.takeFresh(now);
         refill(pool);
@@ -132,7 +132,7 @@ public class BootstrapCertificates {
 
     private void forgetIdle() {
         Instant now = clock.instant();
-        pools.values().removeIf(p -> Duration.between(Objects.requireNonNull(p.lastUsed), now).compareTo(IDLE) > 0);
+        pools.values().removeIf(p -> Duration.between(p.lastUsed, now).compareTo(IDLE) > 0);
     }
 
     /** Certificates ready for this ServiceAccount's next pods. */
