@@ -77,10 +77,7 @@ final class DashboardActivity {
      * Changes the access policy until xds-service has measured the convergence of a change: RBAC pushed
      * and acknowledged, controller events and a compile. Permissive mode goes off first; then the
      * TrafficTarget that lets bookstore restock from bookwarehouse is applied (or, on a retry, removed).
-     * That change reaches one proxy only, bookwarehouse's server: xds-service waits for an ACK from every
-     * stream of a changed group, also from streams it sends nothing because their resources did not
-     * change (bookstore-v1 has a second, client, stream), so a change that reaches bookstore-v1 is
-     * often never measured.
+     * That change reaches one proxy only, bookwarehouse's server.
      */
     static void changePolicyUntilConverged(Mesh mesh, Layout layout) {
         String metrics = "http://127.0.0.1:" + mesh.controlPlane().service("xds-service").httpPort() + "/q/metrics";
