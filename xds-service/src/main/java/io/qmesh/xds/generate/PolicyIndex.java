@@ -5,7 +5,6 @@ import io.qmesh.api.mesh.v1.AllowRule;
 import io.qmesh.api.mesh.v1.EgressRule;
 import io.qmesh.api.mesh.v1.Endpoint;
 import io.qmesh.api.mesh.v1.IngressBackend;
-import io.qmesh.api.mesh.v1.IngressTarget;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.MeshSettings;
 import io.qmesh.api.mesh.v1.RetryPolicy;

@@ -1,7 +1,6 @@
 package io.qmesh.xds.generate;
 
 import io.qmesh.api.Identity;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
