@@ -61,7 +61,8 @@ public class Issuance {
         this.policy = new AccessPolicy(java.util.Map.of(
                 LeafKind.WORKLOAD, identities(config.auth().workload()),
                 LeafKind.BOOTSTRAP, identities(config.auth().bootstrap()),
-                LeafKind.WEBHOOK, identities(config.auth().webhook())),
+                LeafKind.WEBHOOK, identities(config.auth().webhook()),
+                LeafKind.SERVING, identities(config.auth().serving())),
                 Set.copyOf(config.auth().protectedNamespaces().orElse(List.of(config.namespace()))));
     }
 
@@ -118,7 +119,7 @@ public class Issuance {
 
     private LeafSubject subject(Request request) {
         if (request.kind() == null) {
-            throw new IllegalArgumentException("kind: must be WORKLOAD, BOOTSTRAP or WEBHOOK");
+            throw new IllegalArgumentException("kind: must be WORKLOAD, BOOTSTRAP, WEBHOOK or SERVING");
         }
         if (request.kind().spiffe()) {
             if (request.identity() == null) {
@@ -127,9 +128,9 @@ public class Issuance {
             return LeafSubject.spiffe(request.kind(), request.identity(), config.trustDomain());
         }
         if (request.dnsNames().isEmpty()) {
-            throw new IllegalArgumentException("dns_names: required for WEBHOOK");
+            throw new IllegalArgumentException("dns_names: required for " + request.kind());
         }
-        return LeafSubject.webhook(request.dnsNames(), config.trustDomain());
+        return LeafSubject.dns(request.kind(), request.dnsNames(), config.trustDomain());
     }
 
     private Outcome refuse(Refusal refusal, String caller) {

@@ -96,6 +96,10 @@ public interface CaConfig {
         @WithDefault("qmesh-system/sidecar-injector")
         List<String> webhook();
 
+        /** Callers that may obtain a SERVING certificate for their own Service (xds-service's ADS port). */
+        @WithDefault("qmesh-system/xds-service")
+        List<String> serving();
+
         /** Namespaces whose identities no WORKLOAD/BOOTSTRAP request may name; default: {@link #namespace()}. */
         Optional<List<String>> protectedNamespaces();
     }

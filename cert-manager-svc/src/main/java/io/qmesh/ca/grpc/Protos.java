@@ -31,6 +31,7 @@ final class Protos {
             case WORKLOAD -> LeafKind.WORKLOAD;
             case BOOTSTRAP -> LeafKind.BOOTSTRAP;
             case WEBHOOK -> LeafKind.WEBHOOK;
+            case SERVING -> LeafKind.SERVING;
             case CERTIFICATE_KIND_UNSPECIFIED, UNRECOGNIZED -> null;
         };
         Identity identity = null;

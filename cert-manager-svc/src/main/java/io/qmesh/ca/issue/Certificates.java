@@ -41,7 +41,7 @@ public final class Certificates {
 
     /**
      * A leaf for {@code subject}: SPIFFE URI SAN (critical, empty subject DN) for WORKLOAD and BOOTSTRAP,
-     * DNS SANs (CN = first name) for WEBHOOK; key usage digitalSignature (+ keyEncipherment for RSA keys);
+     * DNS SANs (CN = first name) for WEBHOOK and SERVING; key usage digitalSignature (+ keyEncipherment for RSA keys);
      * EKU serverAuth and clientAuth; not a CA.
      */
     public static X509Certificate leaf(LeafSubject subject, PublicKey publicKey, Issuer issuer, Validity validity,

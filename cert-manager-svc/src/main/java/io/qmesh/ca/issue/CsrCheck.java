@@ -123,7 +123,7 @@ public final class CsrCheck {
             return null;
         }
         if (!uris.isEmpty()) {
-            return "CSR asks for URI SANs " + uris + " but WEBHOOK certificates carry only DNS names";
+            return "CSR asks for URI SANs " + uris + " but " + expected.kind() + " certificates carry only DNS names";
         }
         for (String name : dns) {
             if (!expected.dnsNames().contains(name)) {

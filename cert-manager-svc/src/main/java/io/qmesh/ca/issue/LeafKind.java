@@ -7,10 +7,13 @@ public enum LeafKind {
     /** The client certificate of an Envoy bootstrap: same SPIFFE URI SAN shape. */
     BOOTSTRAP,
     /** A webhook's serving certificate: DNS SANs of its Service. */
-    WEBHOOK;
+    WEBHOOK,
+    /** A control-plane service's TLS serving certificate (xds-service's ADS port): DNS SANs of its Service. */
+    SERVING;
 
+    /** Whether the subject is a SPIFFE identity; otherwise it is DNS names. */
     public boolean spiffe() {
-        return this != WEBHOOK;
+        return this == WORKLOAD || this == BOOTSTRAP;
     }
 
     /** Lower-case label value for metrics and messages. */

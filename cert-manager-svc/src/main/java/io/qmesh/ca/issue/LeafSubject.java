@@ -7,7 +7,7 @@ import java.util.TreeSet;
 
 /**
  * The subject the CA decides for a leaf: a SPIFFE identity (WORKLOAD, BOOTSTRAP) or DNS names
- * (WEBHOOK). Never taken from the CSR.
+ * (WEBHOOK, SERVING). Never taken from the CSR.
  */
 public record LeafSubject(LeafKind kind, Identity identity, List<String> dnsNames, String trustDomain) {
 
@@ -28,10 +28,15 @@ public record LeafSubject(LeafKind kind, Identity identity, List<String> dnsName
     }
 
     public static LeafSubject webhook(List<String> dnsNames, String trustDomain) {
-        return new LeafSubject(LeafKind.WEBHOOK, null, dnsNames, trustDomain);
+        return dns(LeafKind.WEBHOOK, dnsNames, trustDomain);
     }
 
-    /** The SPIFFE URI of a WORKLOAD or BOOTSTRAP subject, else null. */
+    /** A WEBHOOK or SERVING subject. */
+    public static LeafSubject dns(LeafKind kind, List<String> dnsNames, String trustDomain) {
+        return new LeafSubject(kind, null, dnsNames, trustDomain);
+    }
+
+    /** The SPIFFE URI of a WORKLOAD or BOOTSTRAP subject, else null (DNS kinds). */
     public String spiffeId() {
         return kind.spiffe() ? identity.spiffeId(trustDomain) : null;
     }

@@ -15,12 +15,13 @@ import java.util.TreeSet;
  * Who may obtain which kind of certificate, and for whom.
  *
  * <ul>
- * <li>a caller obtains a kind only if the kind's role lists it (defaults: xds-service WORKLOAD,
- * sidecar-injector BOOTSTRAP and WEBHOOK);</li>
+ * <li>a caller obtains a kind only if the kind's role lists it (defaults: xds-service WORKLOAD and
+ * SERVING, sidecar-injector BOOTSTRAP and WEBHOOK);</li>
  * <li>WORKLOAD and BOOTSTRAP identities in a protected namespace (the control plane's) are refused,
  * so that a mesh component cannot mint another component's identity;</li>
- * <li>WEBHOOK DNS names must be Service names in the caller's own namespace
- * ({@code <svc>.<ns>}, {@code <svc>.<ns>.svc}, {@code <svc>.<ns>.svc.<cluster-domain>}).</li>
+ * <li>WEBHOOK and SERVING DNS names must name the caller's own Service: the Service named like the
+ * caller's ServiceAccount, in its namespace ({@code <sa>.<ns>}, {@code <sa>.<ns>.svc},
+ * {@code <sa>.<ns>.svc.<cluster-domain>}), so one component cannot obtain another's serving name.</li>
  * </ul>
  */
 public record AccessPolicy(Map<LeafKind, Set<Identity>> allowed, Set<String> protectedNamespaces) {
@@ -47,17 +48,17 @@ public record AccessPolicy(Map<LeafKind, Set<Identity>> allowed, Set<String> pro
             return Optional.empty();
         }
         for (String name : subject.dnsNames()) {
-            if (!inNamespace(name, caller.namespace())) {
-                return deny("caller " + caller + " may not obtain WEBHOOK DNS name " + name
-                        + ": only Service names in namespace " + caller.namespace());
+            if (!ownService(name, caller)) {
+                return deny("caller " + caller + " may not obtain " + kind + " DNS name " + name
+                        + ": only the names of its own Service " + caller.serviceAccount() + "." + caller.namespace());
             }
         }
         return Optional.empty();
     }
 
-    static boolean inNamespace(String dnsName, String namespace) {
+    static boolean ownService(String dnsName, Identity caller) {
         String[] labels = dnsName.split("\\.", -1);
-        return labels.length >= 2 && !labels[0].isEmpty() && labels[1].equals(namespace)
+        return labels.length >= 2 && labels[0].equals(caller.serviceAccount()) && labels[1].equals(caller.namespace())
                 && (labels.length == 2 || labels[2].equals("svc"));
     }
 

@@ -52,4 +52,8 @@ public final class CaClient {
     public static IssueRequest webhook(String csr, List<String> dnsNames) {
         return IssueRequest.newBuilder().setCsrPem(csr).setKind(CertificateKind.WEBHOOK).addAllDnsNames(dnsNames).build();
     }
+
+    public static IssueRequest serving(String csr, List<String> dnsNames) {
+        return webhook(csr, dnsNames).toBuilder().setKind(CertificateKind.SERVING).build();
+    }
 }

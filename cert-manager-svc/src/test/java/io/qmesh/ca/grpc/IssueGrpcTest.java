@@ -96,6 +96,19 @@ class IssueGrpcTest {
     }
 
     @Test
+    void xdsService_getsAServingCertificateForItsOwnServiceOnly() throws Exception {
+        var xds = CaClient.as(channel, XDS_TOKEN);
+        var serving = xds.issue(CaClient.serving(TestCsrs.csr(TestCsrs.ec("secp256r1")),
+                List.of("xds-service.qmesh-system.svc", "xds-service.qmesh-system.svc.cluster.local")));
+
+        assertThat(Pem.parseCertificates(serving.getCertificateChainPem()).get(0).getSubjectAlternativeNames())
+                .containsExactlyInAnyOrder(List.of(2, "xds-service.qmesh-system.svc"), List.of(2, "xds-service.qmesh-system.svc.cluster.local"));
+        var injectorsName = CaClient.serving(TestCsrs.csr(TestCsrs.ec("secp256r1")), List.of("sidecar-injector.qmesh-system.svc"));
+        assertThatThrownBy(() -> xds.issue(injectorsName)).hasMessageContaining("PERMISSION_DENIED: permission_denied: caller "
+                + "qmesh-system/xds-service may not obtain SERVING DNS name sidecar-injector.qmesh-system.svc");
+    }
+
+    @Test
     void noToken_isUnauthenticated() {
         assertRefused(CaClient.as(channel, null), Status.Code.UNAUTHENTICATED, "no ServiceAccount token");
     }
@@ -128,7 +141,7 @@ class IssueGrpcTest {
                 assertThat(e.getStatus().getDescription()).contains("namespace qmesh-system is the control plane's"));
         var foreignWebhook = CaClient.webhook(TestCsrs.csr(TestCsrs.ec("secp256r1")), List.of("api.default.svc"));
         assertThatThrownBy(() -> CaClient.as(channel, INJECTOR_TOKEN).issue(foreignWebhook)).hasMessageContaining(
-                "PERMISSION_DENIED: permission_denied: caller qmesh-system/sidecar-injector may not obtain WEBHOOK DNS name api.default.svc");
+                "PERMISSION_DENIED: permission_denied: caller qmesh-system/sidecar-injector may not obtain WEBHOOK DNS name api.default.svc: only the names of its own Service sidecar-injector.qmesh-system");
     }
 
     @Test

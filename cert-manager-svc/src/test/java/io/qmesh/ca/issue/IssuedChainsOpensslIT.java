@@ -64,6 +64,16 @@ class IssuedChainsOpensslIT {
     }
 
     @Test
+    void servingChain_verifiesForTlsServers_andCarriesTheServiceDnsNames() throws Exception {
+        X509Certificate leaf = leaf(LeafSubject.dns(LeafKind.SERVING, List.of("xds-service.qmesh-system.svc"), "cluster.local"),
+                ROOT.issuer());
+
+        assertThat(text(leaf)).contains("DNS:xds-service.qmesh-system.svc").doesNotContain("URI:");
+        assertThat(opensslOk("verify", "-CAfile", write("bundle.pem", ROOT.certificate()), "-purpose", "sslserver",
+                write("leaf.pem", leaf))).isTrue();
+    }
+
+    @Test
     void rsaLeaf_showsKeyEnciphermentToo() throws Exception {
         X509Certificate leaf = Certificates.leaf(LeafSubject.spiffe(LeafKind.WORKLOAD, Identity.of("a", "b"), "cluster.local"),
                 TestCsrs.rsa(2048).getPublic(), ROOT.issuer(), Validity.bounded(null, Duration.ofHours(24), CLOCK), TestRoots.serial());
