@@ -121,6 +121,9 @@ final class ControlPlane implements AutoCloseable {
                 p.put("qmesh.xds.controller.address", "127.0.0.1:" + running.get("mesh-controller").grpcPort());
                 p.put("qmesh.xds.ca.address", caAddress());
                 p.put("qmesh.xds.ca.token-file", token.toString());
+                p.put("qmesh.xds.ads.port", String.valueOf(grpc));
+                // the demo's proxyless workloads dial ADS without TLS (their bootstrap has insecure channel_creds)
+                p.put("qmesh.xds.tls.mode", "plaintext");
                 p.put("qmesh.xds.require-client-certificate", "false");
             }
             case "sidecar-injector" -> {

@@ -22,7 +22,6 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -63,11 +62,6 @@ final class WorkloadCertificates implements AutoCloseable {
     Instant issue(CertificateKind kind, String namespace, String serviceAccount, Path dir) {
         return issue(IssueRequest.newBuilder().setKind(kind)
                 .setServiceAccount(ServiceAccountIdentity.newBuilder().setNamespace(namespace).setName(serviceAccount)), dir);
-    }
-
-    /** A serving certificate for DNS names of a Service in the caller's namespace (certs.v1 WEBHOOK). */
-    Instant issueServing(List<String> dnsNames, Path dir) {
-        return issue(IssueRequest.newBuilder().setKind(CertificateKind.WEBHOOK).addAllDnsNames(dnsNames), dir);
     }
 
     private Instant issue(IssueRequest.Builder request, Path dir) {

@@ -14,8 +14,6 @@ import io.grpc.TlsChannelCredentials;
 import io.qmesh.api.certs.v1.CertificateKind;
 import io.qmesh.xds.serve.TestAdsClient;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -35,7 +33,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -100,22 +101,13 @@ class EnvoyAdsIT {
         controlPlane.startService("cert-manager-svc", START);
         controlPlane.startService("mesh-controller", START);
 
-        // From the real CA with sidecar-injector's token, as the injector asks for it: the proxy's bootstrap
-        // certificate. And xds-service's serving certificate, as a WEBHOOK-kind certificate of its Service
-        // name (which only the injector may obtain; nothing issues it in a cluster yet).
+        // From the real CA with sidecar-injector's token, as the injector asks for it: the proxy's bootstrap certificate.
         try (WorkloadCertificates injector = new WorkloadCertificates(controlPlane.caAddress(),
                 controlPlane.token("sidecar-injector"))) {
-            injector.issueServing(List.of(XDS_HOST), work.resolve("xds-service"));
             injector.issue(CertificateKind.BOOTSTRAP, "bookbuyer", "bookbuyer", work.resolve("bookbuyer"));
         }
-        WorkloadCertificates.Files3 serving = WorkloadCertificates.files(work.resolve("xds-service"));
-        controlPlane.configure("xds-service", Map.of(
-                "quarkus.grpc.server.ssl.certificate", serving.certificate().toString(),
-                "quarkus.grpc.server.ssl.key", serving.key().toString(),
-                "quarkus.grpc.server.ssl.trust-store", trustStore(serving.trustBundle(), work.resolve("xds-service/trust.p12")).toString(),
-                "quarkus.grpc.server.ssl.trust-store-password", "changeit",
-                "quarkus.grpc.server.ssl.client-auth", "REQUIRED",
-                "qmesh.xds.require-client-certificate", "true"));
+        // As in a cluster: xds-service obtains its ADS serving certificate from the CA with its own token
+        controlPlane.configure("xds-service", Map.of("qmesh.xds.tls.mode", "ca", "qmesh.xds.require-client-certificate", "true"));
         controlPlane.startService("xds-service", START);
     }
 
@@ -241,6 +233,47 @@ class EnvoyAdsIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void adsPort_presentsTheCasServingCertificateForXdsServicesName_andRefusesAClientWithoutCertificate() throws Exception {
+        List<X509Certificate> roots = pem(Files.readString(WorkloadCertificates.files(work.resolve("bookbuyer")).trustBundle()));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("root", roots.get(0));
+        trust.init(store);
+        X509TrustManager bundle = (X509TrustManager) trust.getTrustManagers()[0];
+        AtomicReference<X509Certificate[]> presented = new AtomicReference<>();
+        X509TrustManager recording = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                throw new UnsupportedOperationException("client side");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                presented.set(chain);
+                bundle.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return bundle.getAcceptedIssuers();
+            }
+        };
+        var noClientCertificate = TlsChannelCredentials.newBuilder().trustManager(recording).build();
+        var channel = Grpc.newChannelBuilderForAddress("127.0.0.1", controlPlane.service("xds-service").grpcPort(),
+                noClientCertificate).overrideAuthority(XDS_HOST).build();
+        try (TestAdsClient anonymous = new TestAdsClient(channel, true, "bookbuyer", POD, ClusterState.uid("bookbuyer", POD)).start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> anonymous.error() != null);
+            assertThat(anonymous.pending()).as("responses without a client certificate").isZero();
+        }
+        X509Certificate leaf = presented.get()[0];
+        assertThat(leaf.getSubjectAlternativeNames()).as("a SERVING certificate for xds-service's Service names")
+                .containsExactlyInAnyOrder(List.of(2, XDS_HOST), List.of(2, XDS_HOST + ".cluster.local"));
+        leaf.verify(roots.get(0).getPublicKey());
+    }
+
     TestAdsClient client(boolean delta) throws Exception {
         return client(work.resolve("bookbuyer"), delta);
     }
@@ -308,19 +341,4 @@ class EnvoyAdsIT {
                 .stream().map(X509Certificate.class::cast).toList();
     }
 
-    /** The trust bundle as the PKCS12 trust store Quarkus' gRPC server reads. */
-    static Path trustStore(Path bundle, Path p12) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(bundle)) {
-            int i = 0;
-            for (Certificate root : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("root-" + i++, root);
-            }
-        }
-        try (OutputStream out = Files.newOutputStream(p12)) {
-            store.store(out, "changeit".toCharArray());
-        }
-        return p12;
-    }
 }

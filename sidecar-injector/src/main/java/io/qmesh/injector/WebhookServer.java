@@ -1,8 +1,8 @@
 package io.qmesh.injector;
 
 import io.qmesh.injector.certs.IssuedCertificate;
-import io.qmesh.injector.certs.ReloadingKeyManager;
 import io.qmesh.injector.certs.WebhookCertificates;
+import io.qmesh.runtime.tls.ReloadingKeyManager;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -67,7 +67,11 @@ public class WebhookServer {
     }
 
     private synchronized void serve(IssuedCertificate cert) {
-        keyManager.update(cert);
+        try {
+            keyManager.update(cert.certificateChainPem(), cert.privateKeyPem());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("webhook certificate serial=" + cert.serialNumber() + " cannot be loaded", e);
+        }
         if (server != null) {
             LOG.infof("webhook port=%d serves renewed certificate serial=%s", server.actualPort(), cert.serialNumber());
             return;

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,13 +32,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * The workload certificates xds-service serves over SDS, from cert-manager-svc (certs.v1): for each
- * identity with a proxy group, a fresh P-256 key and an Issue(CSR, WORKLOAD, service account) call
- * authenticated with xds-service's own ServiceAccount token; renewal at about 2/3 of the lifetime
- * with jitter; failures retried with backoff. The trust bundle comes from WatchTrustBundle.
+ * The certificates xds-service holds, from cert-manager-svc (certs.v1), each from a fresh P-256 key
+ * and an Issue call authenticated with xds-service's own ServiceAccount token:
+ * <ul>
+ * <li>the workload certificates it serves over SDS: for each identity with a proxy group,
+ * Issue(CSR, WORKLOAD, service account), into the {@link SecretStore};</li>
+ * <li>its own ADS serving certificate: Issue(CSR, SERVING, its Service's DNS names), to a listener.</li>
+ * </ul>
+ * Each is renewed at about 2/3 of its lifetime with jitter; failures are retried with backoff. The
+ * trust bundle comes from WatchTrustBundle.
  */
 public class CertificateAuthorityClient implements AutoCloseable {
 
@@ -62,8 +69,48 @@ public class CertificateAuthorityClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Identities with an issuance scheduled or done, and their current retry delay. */
-    private final Map<Identity, Long> tracked = new ConcurrentHashMap<>();
+    /** What a certificate is for: a workload identity, or xds-service's own serving names. */
+    private interface Subject {
+        /** How the certificate reads in logs. */
+        String describe();
+
+        /** The request without its CSR. */
+        IssueRequest.Builder request();
+
+        void deliver(WorkloadCertificate certificate);
+    }
+
+    private record Workload(Identity identity, SecretStore store) implements Subject {
+        public String describe() {
+            return "workload certificate identity=" + identity;
+        }
+
+        public IssueRequest.Builder request() {
+            return IssueRequest.newBuilder().setKind(CertificateKind.WORKLOAD).setServiceAccount(
+                    ServiceAccountIdentity.newBuilder().setNamespace(identity.namespace()).setName(identity.serviceAccount()));
+        }
+
+        public void deliver(WorkloadCertificate certificate) {
+            store.putCertificate(identity, certificate);
+        }
+    }
+
+    private record Serving(List<String> dnsNames, Consumer<WorkloadCertificate> listener) implements Subject {
+        public String describe() {
+            return "ADS serving certificate dns=" + String.join(",", dnsNames);
+        }
+
+        public IssueRequest.Builder request() {
+            return IssueRequest.newBuilder().setKind(CertificateKind.SERVING).addAllDnsNames(dnsNames);
+        }
+
+        public void deliver(WorkloadCertificate certificate) {
+            listener.accept(certificate);
+        }
+    }
+
+    /** Subjects with an issuance scheduled or done, and their current retry delay. */
+    private final Map<Subject, Long> tracked = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private long bundleRetryMillis = MIN_RETRY.toMillis();
 
@@ -81,46 +128,51 @@ public class CertificateAuthorityClient implements AutoCloseable {
 
     /** Makes sure every identity has (or is getting) a certificate; identities no longer used are dropped. */
     public void ensure(Set<Identity> identities) {
-        tracked.keySet().removeIf(id -> !identities.contains(id));
+        tracked.keySet().removeIf(s -> s instanceof Workload w && !identities.contains(w.identity()));
         for (Identity id : identities) {
-            if (tracked.putIfAbsent(id, MIN_RETRY.toMillis()) == null) {
-                scheduler.execute(() -> issue(id));
-            }
+            track(new Workload(id, store));
         }
     }
 
-    private void issue(Identity id) {
-        if (closed || !tracked.containsKey(id)) {
+    /** Obtains (and keeps renewing) a SERVING certificate for {@code dnsNames}, handing each one to {@code listener}. */
+    public void serving(List<String> dnsNames, Consumer<WorkloadCertificate> listener) {
+        track(new Serving(List.copyOf(dnsNames), listener));
+    }
+
+    private void track(Subject subject) {
+        if (tracked.putIfAbsent(subject, MIN_RETRY.toMillis()) == null) {
+            scheduler.execute(() -> issue(subject));
+        }
+    }
+
+    private void issue(Subject subject) {
+        if (closed || !tracked.containsKey(subject)) {
             return;
         }
-        WorkloadKeys.KeyAndCsr key = WorkloadKeys.generate(id.serviceAccount() + "." + id.namespace());
-        IssueRequest request = IssueRequest.newBuilder().setCsrPem(key.csrPem()).setKind(CertificateKind.WORKLOAD)
-                .setServiceAccount(ServiceAccountIdentity.newBuilder().setNamespace(id.namespace()).setName(id.serviceAccount()))
-                .build();
+        String what = subject.describe();
+        WorkloadKeys.KeyAndCsr key = WorkloadKeys.generate();
         try {
-            IssueResponse response = CertificateAuthorityGrpc.newBlockingStub(channel)
-                    .withCallCredentials(bearer()).withDeadlineAfter(10, TimeUnit.SECONDS).issue(request);
+            IssueResponse response = CertificateAuthorityGrpc.newBlockingStub(channel).withCallCredentials(bearer())
+                    .withDeadlineAfter(10, TimeUnit.SECONDS).issue(subject.request().setCsrPem(key.csrPem()).build());
             Instant notBefore = instant(response.getNotBefore());
             Instant notAfter = instant(response.getNotAfter());
-            store.putCertificate(id, new WorkloadCertificate(response.getCertificateChainPem(), key.privateKeyPem(),
-                    notBefore, notAfter));
+            subject.deliver(new WorkloadCertificate(response.getCertificateChainPem(), key.privateKeyPem(), notBefore, notAfter));
             if (!response.getTrustBundlePem().isEmpty() && store.trustBundle().isEmpty()) {
                 store.putTrustBundle(response.getTrustBundlePem());
             }
-            tracked.put(id, MIN_RETRY.toMillis());
+            tracked.put(subject, MIN_RETRY.toMillis());
             Instant renewAt = Renewal.at(notBefore, notAfter, ThreadLocalRandom.current().nextDouble());
             long delay = Math.max(0, Duration.between(clock.instant(), renewAt).toMillis());
-            LOG.infof("workload certificate identity=%s serial=%s not_after=%s renew_in=%d ms", id,
-                    response.getSerialNumber(), notAfter, delay);
-            scheduler.schedule(() -> issue(id), delay, TimeUnit.MILLISECONDS);
+            LOG.infof("%s serial=%s not_after=%s renew_in=%d ms", what, response.getSerialNumber(), notAfter, delay);
+            scheduler.schedule(() -> issue(subject), delay, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            long retry = tracked.getOrDefault(id, MIN_RETRY.toMillis());
-            tracked.computeIfPresent(id, (k, v) -> Math.min(v * 2, MAX_RETRY.toMillis()));
-            LOG.warnf("issuing workload certificate failed identity=%s: %s; retrying in %d ms", id,
-                    Status.fromThrowable(e), retry);
-            scheduler.schedule(() -> issue(id), retry, TimeUnit.MILLISECONDS);
+            long retry = tracked.getOrDefault(subject, MIN_RETRY.toMillis());
+            tracked.computeIfPresent(subject, (k, v) -> Math.min(v * 2, MAX_RETRY.toMillis()));
+            LOG.warnf("issuing %s failed: %s; retrying in %d ms", what, Status.fromThrowable(e), retry);
+            scheduler.schedule(() -> issue(subject), retry, TimeUnit.MILLISECONDS);
         }
     }
+
 
     private void watchTrustBundle() {
         if (closed) {

@@ -1,5 +1,6 @@
 package io.qmesh.xds.certs;
 
+import io.qmesh.xds.serve.AdsServer;
 import io.qmesh.xds.serve.SecretStore;
 import io.qmesh.xds.serve.XdsServer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -11,7 +12,10 @@ import java.time.Clock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Starts the CA client and feeds it the identities of the current proxy groups. */
+/**
+ * Starts the CA client and feeds it the identities of the current proxy groups; when ADS serves a
+ * certificate from the CA ({@code qmesh.xds.tls.mode=ca}), also asks it for that certificate.
+ */
 @ApplicationScoped
 public class CertificateWiring {
 
@@ -28,7 +32,7 @@ public class CertificateWiring {
 
     private CertificateAuthorityClient client;
 
-    void start(@Observes StartupEvent event, XdsServer server, SecretStore store) {
+    void start(@Observes StartupEvent event, XdsServer server, SecretStore store, AdsServer ads) {
         if (!enabled) {
             LOG.info("workload certificates disabled (qmesh.xds.ca.enabled=false): SDS serves no secrets");
             return;
@@ -36,6 +40,9 @@ public class CertificateWiring {
         client = new CertificateAuthorityClient(store, address, Path.of(tokenFile), Clock.systemUTC(), "xds-service/" + pod);
         client.start();
         server.onIdentities(client::ensure);
+        if (ads.servedFromCa()) {
+            client.serving(ads.dnsNames(), ads::serve);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -15,7 +15,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
-/** A fresh ECDSA P-256 key per workload certificate and the CSR for it (the CA decides the subject). */
+/**
+ * A fresh ECDSA P-256 key per certificate and the CSR for it. The CSR names no subject: the CA
+ * decides it from the request's kind (and refuses a CSR asking for other names).
+ */
 final class WorkloadKeys {
 
     /** The private key (PKCS#8 PEM) and the CSR (PEM). */
@@ -25,12 +28,12 @@ final class WorkloadKeys {
     private WorkloadKeys() {
     }
 
-    static KeyAndCsr generate(String commonName) {
+    static KeyAndCsr generate() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair pair = generator.generateKeyPair();
-            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName),
+            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(""),
                     pair.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
             StringWriter csrPem = new StringWriter();
             try (JcaPEMWriter writer = new JcaPEMWriter(csrPem)) {

@@ -6,30 +6,23 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.qmesh.api.Identity;
 import io.qmesh.xds.proxy.ProxyAdmission;
 import io.qmesh.xds.proxy.ProxyNode;
-import io.quarkus.grpc.GrpcService;
-import io.quarkus.grpc.RegisterInterceptor;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * ADS (state of the world and delta) on the Quarkus gRPC server, delegating to java-control-plane's
- * aggregated discovery service behind per-stream admission and node tracking.
- *
- * <p>It implements {@link BindableService} itself rather than extending the generated base class:
- * Quarkus finds gRPC services in its build-time index, which does not hold Envoy's api jar, so a
- * subclass of the generated base class would not be served (no gRPC server would even start).
+ * ADS (state of the world and delta), delegating to java-control-plane's aggregated discovery
+ * service behind per-stream admission and node tracking. {@link AdsServer} serves it.
  */
-@GrpcService
-@RegisterInterceptor(PeerIdentityInterceptor.class)
-public class AdsService implements BindableService {
+@ApplicationScoped
+public class AdsService {
 
     private static final Logger LOG = Logger.getLogger(AdsService.class);
 
@@ -42,8 +35,7 @@ public class AdsService implements BindableService {
         this.requireClientCertificate = requireClientCertificate;
     }
 
-    @Override
-    public ServerServiceDefinition bindService() {
+    public ServerServiceDefinition definition() {
         return new AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase() {
             @Override
             public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {

@@ -14,13 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Puts the SPIFFE ID of the client certificate (the URI SAN of the peer's leaf, when the transport
  * is mTLS) into the call's context for {@link AdsService}.
  */
-@ApplicationScoped
 public class PeerIdentityInterceptor implements ServerInterceptor {
 
     static final Context.Key<Optional<String>> SPIFFE_ID = Context.key("qmesh-peer-spiffe-id");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.qmesh.api.Identity;
+import io.qmesh.xds.generate.WorkloadCertificate;
 import io.qmesh.xds.serve.SecretStore;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +51,26 @@ class CertificateAuthorityClientIT {
             assertThat(secrets).extracting(Secret::getName)
                     .containsExactly("root-cert:cluster.local", "service-cert:bookstore/bookstore");
             assertThat(secrets.get(1).getTlsCertificate().getPrivateKey().getInlineString()).startsWith("-----BEGIN PRIVATE KEY-----");
+        }
+    }
+
+    @Test
+    void servingNames_getAServingCertificate_renewedAndHandedToTheListenerEachTime() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "t");
+        List<WorkloadCertificate> served = new CopyOnWriteArrayList<>();
+        try (FakeCertificateAuthority ca = new FakeCertificateAuthority("t", Duration.ofSeconds(3));
+                CertificateAuthorityClient client = new CertificateAuthorityClient(new SecretStore(), ca.address(), token,
+                        Clock.systemUTC(), "xds-service/test")) {
+            client.serving(List.of("xds-service.qmesh-system.svc"), served::add);
+            client.ensure(Set.of(BOOKSTORE));
+            client.ensure(Set.of());
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> served.size() >= 2);
+            X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                    new ByteArrayInputStream(served.get(1).chainPem().getBytes(StandardCharsets.US_ASCII)));
+            assertThat(leaf.getSubjectAlternativeNames()).as("renewed, and kept when the workload identities change")
+                    .containsExactly(List.of(2, "xds-service.qmesh-system.svc"));
+            assertThat(served.get(1).privateKeyPem()).as("a fresh key for each").isNotEqualTo(served.get(0).privateKeyPem());
         }
     }
 

@@ -13,6 +13,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.qmesh.api.certs.v1.CertificateAuthorityGrpc;
+import io.qmesh.api.certs.v1.CertificateKind;
 import io.qmesh.api.certs.v1.IssueRequest;
 import io.qmesh.api.certs.v1.IssueResponse;
 import io.qmesh.api.certs.v1.TrustBundle;
@@ -43,7 +44,8 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * A test double of cert-manager-svc (certs.v1): checks the caller's bearer token, signs the CSR's
- * public key with a test root for the requested service account (SPIFFE URI SAN), with a short
+ * public key with a test root for the requested service account (SPIFFE URI SAN) or, for SERVING,
+ * the requested DNS names, with a short
  * lifetime so renewal can be watched, and publishes the root as trust bundle.
  */
 final class FakeCertificateAuthority implements AutoCloseable {
@@ -117,14 +119,16 @@ final class FakeCertificateAuthority implements AutoCloseable {
         }
         Instant now = Instant.now();
         Instant notAfter = now.plus(lifetime);
-        String spiffe = "spiffe://cluster.local/ns/" + request.getServiceAccount().getNamespace() + "/sa/"
-                + request.getServiceAccount().getName();
+        GeneralName[] sans = request.getKind() == CertificateKind.SERVING
+                ? request.getDnsNamesList().stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)
+                : new GeneralName[] {new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://cluster.local/ns/"
+                        + request.getServiceAccount().getNamespace() + "/sa/" + request.getServiceAccount().getName())};
         X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
                 new X500Name("CN=test root"), BigInteger.valueOf(serial.incrementAndGet()), Date.from(now),
-                Date.from(notAfter), new X500Name("CN=" + request.getServiceAccount().getName()),
+                Date.from(notAfter), new X500Name("CN=leaf"),
                 new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr).getPublicKey())
                 .addExtension(Extension.subjectAlternativeName, true,
-                        new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffe)))
+                        new GeneralNames(sans))
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(root.getPrivate())));
         return IssueResponse.newBuilder().setCertificateChainPem(pem(leaf)).setTrustBundlePem(rootPem())
                 .setSerialNumber(leaf.getSerialNumber().toString())

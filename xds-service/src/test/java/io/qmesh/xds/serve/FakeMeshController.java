@@ -59,7 +59,7 @@ public class FakeMeshController implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of("qmesh.xds.controller.enabled", "true",
                 "qmesh.xds.controller.address", "127.0.0.1:" + server.getPort(),
-                "quarkus.grpc.server.test-port", String.valueOf(xdsPort));
+                "qmesh.xds.ads.port", String.valueOf(xdsPort));
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.qmesh.xds.serve;
 
-import java.io.FileOutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -28,8 +26,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * mTLS for ADS in a test: a throwaway mesh root, xds-service's serving certificate, and bootstrap
- * client certificates with SPIFFE URI SANs, written as PEM (and the root as a PKCS12 trust store
- * for the Quarkus gRPC server). Also starts the mesh.v1 test double.
+ * client certificates with SPIFFE URI SANs, written as PEM for {@code qmesh.xds.tls.mode=files}.
+ * Also starts the mesh.v1 test double.
  */
 public class MtlsResource extends FakeMeshController {
 
@@ -49,20 +47,13 @@ public class MtlsResource extends FakeMeshController {
             write("server.key", pem(new JcaPKCS8Generator(serverKey.getPrivate(), null)));
             client("bookbuyer", "bookbuyer", rootKey);
             client("bookstore", "bookstore-v1", rootKey);
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("root", root);
-            try (FileOutputStream out = new FileOutputStream(dir.resolve("trust.p12").toFile())) {
-                trust.store(out, "changeit".toCharArray());
-            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        config.put("quarkus.grpc.server.ssl.certificate", dir.resolve("server.pem").toString());
-        config.put("quarkus.grpc.server.ssl.key", dir.resolve("server.key").toString());
-        config.put("quarkus.grpc.server.ssl.trust-store", dir.resolve("trust.p12").toString());
-        config.put("quarkus.grpc.server.ssl.trust-store-password", "changeit");
-        config.put("quarkus.grpc.server.ssl.client-auth", "REQUIRED");
+        config.put("qmesh.xds.tls.mode", "files");
+        config.put("qmesh.xds.tls.certificate", dir.resolve("server.pem").toString());
+        config.put("qmesh.xds.tls.key", dir.resolve("server.key").toString());
+        config.put("qmesh.xds.tls.trust-bundle", dir.resolve("root.pem").toString());
         config.put("qmesh.xds.require-client-certificate", "true");
         return config;
     }
@@ -74,13 +65,13 @@ public class MtlsResource extends FakeMeshController {
         write(sa + ".key", pem(new JcaPKCS8Generator(key.getPrivate(), null)));
     }
 
-    private static KeyPair ec() throws Exception {
+    static KeyPair ec() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate certificate(String subject, KeyPair key, String issuer, KeyPair issuerKey,
+    static X509Certificate certificate(String subject, KeyPair key, String issuer, KeyPair issuerKey,
             GeneralName san, boolean ca) throws Exception {
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(issuer),
@@ -96,7 +87,7 @@ public class MtlsResource extends FakeMeshController {
         return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
     }
 
-    private static String pem(Object o) throws Exception {
+    static String pem(Object o) throws Exception {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             writer.writeObject(o);

@@ -78,7 +78,7 @@ class XdsBenchmark {
         xds.apply("v0", policy).get();
         ExecutorService grpcExecutor = Executors.newFixedThreadPool(4);
         Server server = ServerBuilder.forPort(0).executor(grpcExecutor)
-                .addService(ServerInterceptors.intercept(new AdsService(xds, false), new PeerIdentityInterceptor()))
+                .addService(ServerInterceptors.intercept(new AdsService(xds, false).definition(), new PeerIdentityInterceptor()))
                 .build().start();
         List<TestAdsClient> clients = new ArrayList<>();
         try {

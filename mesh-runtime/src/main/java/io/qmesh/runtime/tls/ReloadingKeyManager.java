@@ -1,18 +1,13 @@
-package io.qmesh.injector.certs;
+package io.qmesh.runtime.tls;
 
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -20,28 +15,49 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * A key manager whose certificate can be swapped while the server runs: every TLS handshake asks it
  * for the current key and chain, so a renewed certificate serves the next connection, and no
- * server reconfiguration races with connections being accepted.
+ * server reconfiguration races with connections being accepted. Until the first {@link #update}
+ * it has no certificate, and handshakes fail.
  */
 public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
-    private volatile X509ExtendedKeyManager delegate;
+    private static final X509ExtendedKeyManager NONE = empty();
 
-    public void update(IssuedCertificate cert) {
+    private volatile X509ExtendedKeyManager delegate = NONE;
+
+    /**
+     * Serves {@code chainPem} (leaf first) with {@code privateKeyPem} (PKCS#8) from now on.
+     *
+     * @throws IllegalArgumentException when they cannot be read; the previous certificate stays
+     */
+    public void update(String chainPem, String privateKeyPem) {
         try {
-            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-            Certificate[] chain = x509.generateCertificates(new ByteArrayInputStream(
-                    cert.certificateChainPem().getBytes(StandardCharsets.US_ASCII))).toArray(Certificate[]::new);
-            String base64 = cert.privateKeyPem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            PrivateKey key = KeyFactory.getInstance(((X509Certificate) chain[0]).getPublicKey().getAlgorithm())
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            List<X509Certificate> chain = Pem.certificates(chainPem);
+            PrivateKey key = Pem.privateKey(privateKeyPem, chain.get(0).getPublicKey().getAlgorithm());
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("webhook", key, new char[0], chain);
+            store.setKeyEntry("serving", key, new char[0], chain.toArray(X509Certificate[]::new));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, new char[0]);
             delegate = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("webhook certificate serial=" + cert.serialNumber() + " cannot be loaded", e);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("certificate and key cannot be loaded: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a certificate has been loaded. */
+    public boolean loaded() {
+        return delegate != NONE;
+    }
+
+    private static X509ExtendedKeyManager empty() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, new char[0]);
+            return (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("the JDK's PKCS12 key manager is required", e);
         }
     }
 
@@ -63,6 +79,11 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
         return delegate.chooseServerAlias(keyType, issuers, socket);
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+        return delegate.chooseEngineClientAlias(keyType, issuers, engine);
     }
 
     @Override
