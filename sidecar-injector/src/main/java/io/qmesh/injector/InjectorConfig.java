@@ -30,8 +30,11 @@ public interface InjectorConfig {
         @WithDefault("9443")
         int port();
 
-        /** The webhook's Service: its DNS names go into the serving certificate. */
-        @WithDefault("qmesh-sidecar-injector")
+        /**
+         * The webhook's Service: its DNS names go into the serving certificate. The CA issues only the
+         * names of the caller's own Service, named like its ServiceAccount.
+         */
+        @WithDefault("sidecar-injector")
         String serviceName();
 
         /** The MutatingWebhookConfiguration whose caBundle is set on start and renewal. */

@@ -176,7 +176,7 @@ class WebhookEndpointTest {
     void servingCertificate_namesTheServiceAndIsRenewedWithoutRestart() throws Exception {
         X509Certificate first = webhook.freshPeerCertificate();
         assertThat(first.getSubjectAlternativeNames().stream().map(l -> (Object) l.get(1)).toList())
-                .contains("qmesh-sidecar-injector.qmesh-system.svc").doesNotContain("qmesh-sidecar-injector");
+                .contains("sidecar-injector.qmesh-system.svc").doesNotContain("sidecar-injector");
         int port = server.port();
 
         // the test CA issues 6 s certificates: renewal is due after 4 s

@@ -104,7 +104,10 @@ public final class EnvoyBootstrap {
                         "tls_certificates", List.of(map(
                                 "certificate_chain", map("filename", dir + "/tls.crt"),
                                 "private_key", map("filename", dir + "/tls.key"))),
-                        "validation_context", map("trusted_ca", map("filename", dir + "/ca.crt")))));
+                        // only xds-service's own SERVING certificate is accepted, not any certificate of the mesh CA
+                        "validation_context", map("trusted_ca", map("filename", dir + "/ca.crt"),
+                                "match_typed_subject_alt_names", List.of(map("san_type", "DNS",
+                                        "matcher", map("exact", spec.xdsHost())))))));
         Map<String, Object> xds = new LinkedHashMap<>();
         xds.put("name", XDS_CLUSTER);
         xds.put("type", "LOGICAL_DNS");

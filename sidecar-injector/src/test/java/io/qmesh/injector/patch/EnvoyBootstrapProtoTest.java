@@ -48,6 +48,10 @@ class EnvoyBootstrapProtoTest {
         UpstreamTlsContext tls = xds.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
         assertThat(tls.getCommonTlsContext().getTlsCertificates(0).getCertificateChain().getFilename())
                 .isEqualTo("/etc/envoy/tls.crt");
+        assertThat(tls.getSni()).isEqualTo("xds-service.qmesh-system.svc");
+        var san = tls.getCommonTlsContext().getValidationContext().getMatchTypedSubjectAltNames(0);
+        assertThat(san.getSanType().name()).as("only xds-service's serving certificate is accepted").isEqualTo("DNS");
+        assertThat(san.getMatcher().getExact()).isEqualTo("xds-service.qmesh-system.svc");
     }
 
     @Test
