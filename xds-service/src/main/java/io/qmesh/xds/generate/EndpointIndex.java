@@ -16,26 +16,28 @@ import java.util.TreeSet;
  * The endpoint half of a {@link PolicyIndex} — endpoints and identities per service, the meshed
  * pods and their proxy groups — carried from one policy to the next: {@link #next} redoes only the
  * services whose endpoints changed and the pods they name, so a one-endpoint change costs the same
- * in a mesh of 10 or 10,000 endpoints. Immutable: {@code next} copies the maps it changes.
+ * in a mesh of 10 or 10,000 endpoints. Immutable: the maps are {@link CowMap}s, of which {@code next}
+ * copies only the shards it changes, and the sorted groups are carried over while no pod's group changes.
  */
 final class EndpointIndex {
 
-    static final EndpointIndex EMPTY = new EndpointIndex(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(),
-            Map.of());
+    static final EndpointIndex EMPTY = new EndpointIndex(Map.of(), CowMap.empty(), CowMap.empty(), CowMap.empty(),
+            CowMap.empty(), CowMap.empty(), CowMap.empty(), null);
 
     private final Map<Ref, ServiceEndpoints> byService;
-    private final Map<Ref, List<Endpoint>> endpoints;
-    private final Map<Ref, Set<Identity>> identitiesOfService;
-    private final Map<Identity, Set<Ref>> servicesOfIdentity;
-    private final Map<Ref, SortedSet<Ref>> servicesOfPod;
-    private final Map<Ref, Pod> pods;
-    private final Map<Ref, ProxyGroup> groupsByPod;
+    private final CowMap<Ref, List<Endpoint>> endpoints;
+    private final CowMap<Ref, Set<Identity>> identitiesOfService;
+    private final CowMap<Identity, Set<Ref>> servicesOfIdentity;
+    private final CowMap<Ref, SortedSet<Ref>> servicesOfPod;
+    private final CowMap<Ref, Pod> pods;
+    private final CowMap<Ref, ProxyGroup> groupsByPod;
     /** Lazily, once; a benign race computes the same set. */
     private volatile SortedSet<ProxyGroup> groups;
 
-    private EndpointIndex(Map<Ref, ServiceEndpoints> byService, Map<Ref, List<Endpoint>> endpoints,
-            Map<Ref, Set<Identity>> identitiesOfService, Map<Identity, Set<Ref>> servicesOfIdentity,
-            Map<Ref, SortedSet<Ref>> servicesOfPod, Map<Ref, Pod> pods, Map<Ref, ProxyGroup> groupsByPod) {
+    private EndpointIndex(Map<Ref, ServiceEndpoints> byService, CowMap<Ref, List<Endpoint>> endpoints,
+            CowMap<Ref, Set<Identity>> identitiesOfService, CowMap<Identity, Set<Ref>> servicesOfIdentity,
+            CowMap<Ref, SortedSet<Ref>> servicesOfPod, CowMap<Ref, Pod> pods, CowMap<Ref, ProxyGroup> groupsByPod,
+            SortedSet<ProxyGroup> groups) {
         this.byService = byService;
         this.endpoints = endpoints;
         this.identitiesOfService = identitiesOfService;
@@ -43,6 +45,7 @@ final class EndpointIndex {
         this.servicesOfPod = servicesOfPod;
         this.pods = pods;
         this.groupsByPod = groupsByPod;
+        this.groups = groups;
     }
 
     /** The index of {@code all}, reusing this one for every service whose endpoints are unchanged. */
@@ -98,24 +101,28 @@ final class EndpointIndex {
         return e.hasPod() && e.hasIdentity() && !e.getIdentity().getServiceAccount().isEmpty();
     }
 
-    /** One step: copies of the previous maps; a set is copied the first time this step changes it. */
+    /** One step: editors of the previous maps; a set is copied the first time this step changes it. */
     private static final class Update {
-        final Map<Ref, List<Endpoint>> endpoints;
-        final Map<Ref, Set<Identity>> identitiesOfService;
-        final Map<Identity, Set<Ref>> servicesOfIdentity;
-        final Map<Ref, SortedSet<Ref>> servicesOfPod;
-        final Map<Ref, Pod> pods;
-        final Map<Ref, ProxyGroup> groupsByPod;
+        final SortedSet<ProxyGroup> previousGroups;
+        final CowMap.Editor<Ref, List<Endpoint>> endpoints;
+        final CowMap.Editor<Ref, Set<Identity>> identitiesOfService;
+        final CowMap.Editor<Identity, Set<Ref>> servicesOfIdentity;
+        final CowMap.Editor<Ref, SortedSet<Ref>> servicesOfPod;
+        final CowMap.Editor<Ref, Pod> pods;
+        final CowMap.Editor<Ref, ProxyGroup> groupsByPod;
         final Set<Ref> copiedPods = new HashSet<>();
         final Set<Identity> copiedIdentities = new HashSet<>();
+        /** Whether a pod joined, left or changed group: then the sorted groups are computed anew. */
+        boolean groupsChanged;
 
         Update(EndpointIndex from) {
-            endpoints = new HashMap<>(from.endpoints);
-            identitiesOfService = new HashMap<>(from.identitiesOfService);
-            servicesOfIdentity = new HashMap<>(from.servicesOfIdentity);
-            servicesOfPod = new HashMap<>(from.servicesOfPod);
-            pods = new HashMap<>(from.pods);
-            groupsByPod = new HashMap<>(from.groupsByPod);
+            previousGroups = from.groups;
+            endpoints = from.endpoints.edit();
+            identitiesOfService = from.identitiesOfService.edit();
+            servicesOfIdentity = from.servicesOfIdentity.edit();
+            servicesOfPod = from.servicesOfPod.edit();
+            pods = from.pods.edit();
+            groupsByPod = from.groupsByPod.edit();
         }
 
         EndpointIndex apply(Set<Ref> changed, Map<Ref, ServiceEndpoints> nextByService) {
@@ -150,9 +157,13 @@ final class EndpointIndex {
                 ids.forEach(id -> writable(servicesOfIdentity, id, copiedIdentities).add(service));
             }
             touchedPods.forEach(this::reindexPod);
-            servicesOfIdentity.values().removeIf(Set::isEmpty);
-            return new EndpointIndex(nextByService, endpoints, identitiesOfService, servicesOfIdentity,
-                    servicesOfPod, pods, groupsByPod);
+            for (Identity id : copiedIdentities) {
+                if (servicesOfIdentity.getOrDefault(id, Set.of()).isEmpty()) {
+                    servicesOfIdentity.remove(id);
+                }
+            }
+            return new EndpointIndex(nextByService, endpoints.build(), identitiesOfService.build(), servicesOfIdentity.build(),
+                    servicesOfPod.build(), pods.build(), groupsByPod.build(), groupsChanged ? null : previousGroups);
         }
 
         /** A pod's identity and UID from its first endpoint (services in order); its group from all of them. */
@@ -161,6 +172,7 @@ final class EndpointIndex {
             if (services.isEmpty()) {
                 servicesOfPod.remove(pod);
                 pods.remove(pod);
+                groupsChanged |= groupsByPod.get(pod) != null;
                 groupsByPod.remove(pod);
                 return;
             }
@@ -177,18 +189,23 @@ final class EndpointIndex {
                 }
             }
             pods.put(pod, first);
-            groupsByPod.put(pod, new ProxyGroup(first.identity(), List.copyOf(services), List.copyOf(ports)));
+            ProxyGroup group = new ProxyGroup(first.identity(), List.copyOf(services), List.copyOf(ports));
+            if (!group.equals(groupsByPod.get(pod))) {
+                groupsByPod.put(pod, group);
+                groupsChanged = true;
+            }
         }
 
         /** The set under {@code key}, copied on its first change in this step (the previous index shares it). */
-        private static <K, V> Set<V> writable(Map<K, ? super TreeSet<V>> sets, K key, Set<K> copied) {
-            @SuppressWarnings("unchecked")
-            Set<V> current = (Set<V>) sets.get(key);
+        private static <K, V, S extends Set<V>> Set<V> writable(CowMap.Editor<K, S> sets, K key, Set<K> copied) {
+            Set<V> current = sets.get(key);
             if (current != null && !copied.add(key)) {
                 return current;
             }
             TreeSet<V> copy = current == null ? new TreeSet<>() : new TreeSet<>(current);
-            sets.put(key, copy);
+            @SuppressWarnings("unchecked")
+            S stored = (S) copy;
+            sets.put(key, stored);
             copied.add(key);
             return copy;
         }

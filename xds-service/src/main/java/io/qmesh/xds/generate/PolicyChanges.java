@@ -39,13 +39,11 @@ public final class PolicyChanges {
                 keys.add(Dependencies.SERVICE_SET);
             }
         });
-        Map<Ref, ServiceEndpoints> endpointsBefore = byKey(before.getEndpointsList(), e -> Ref.of(e.getService()));
-        Map<Ref, ServiceEndpoints> endpointsAfter = byKey(after.getEndpointsList(), e -> Ref.of(e.getService()));
         diff(before.getEndpointsList(), after.getEndpointsList(), e -> Ref.of(e.getService()), (b, a) -> {
             Ref service = Ref.of((b != null ? b : a).getService());
             keys.add(Dependencies.endpoints(service));
-            Set<Identity> was = identities(endpointsBefore.get(service));
-            Set<Identity> is = identities(endpointsAfter.get(service));
+            Set<Identity> was = identities(b);
+            Set<Identity> is = identities(a);
             if (!was.equals(is)) {
                 was.forEach(id -> keys.add(Dependencies.backs(id)));
                 is.forEach(id -> keys.add(Dependencies.backs(id)));
@@ -99,15 +97,46 @@ public final class PolicyChanges {
         return java.util.Arrays.stream(items).filter(Objects::nonNull).toList();
     }
 
+    /** The positional comparison; false (having reported nothing) when a position holds different keys. */
+    private static <T extends Message> boolean diffAligned(List<T> before, List<T> after, Function<T, Ref> key,
+            BiConsumer<T, T> changed) {
+        List<Integer> differing = new java.util.ArrayList<>();
+        for (int i = 0; i < before.size(); i++) {
+            T b = before.get(i);
+            T a = after.get(i);
+            if (b == a) {
+                continue;
+            }
+            if (!key.apply(b).equals(key.apply(a))) {
+                return false;
+            }
+            if (!b.equals(a)) {
+                differing.add(i);
+            }
+        }
+        differing.forEach(i -> changed.accept(before.get(i), after.get(i)));
+        return true;
+    }
+
     private static <T extends Message> Map<Ref, T> byKey(List<T> items, Function<T, Ref> key) {
         Map<Ref, T> result = new HashMap<>();
         items.forEach(i -> result.put(key.apply(i), i));
         return result;
     }
 
-    /** Calls {@code changed(before, after)} for every key whose item differs (null when absent). */
+    /**
+     * Calls {@code changed(before, after)} for every key whose item differs (null when absent). Lists
+     * in the same key order (as mesh-controller writes them) are compared position by position, where an
+     * unchanged item is usually the very same instance; otherwise by key.
+     */
     private static <T extends Message> void diff(List<T> before, List<T> after, Function<T, Ref> key,
             BiConsumer<T, T> changed) {
+        if (before == after) {
+            return;
+        }
+        if (before.size() == after.size() && diffAligned(before, after, key, changed)) {
+            return;
+        }
         Map<Ref, T> was = byKey(before, key);
         Map<Ref, T> is = byKey(after, key);
         Set<Ref> all = new HashSet<>(was.keySet());

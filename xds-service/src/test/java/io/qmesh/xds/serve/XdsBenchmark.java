@@ -37,6 +37,7 @@ class XdsBenchmark {
     static final int SERVICES = Integer.getInteger("bench.xds.services", 1000);
     static final int ENDPOINTS_PER_SERVICE = 10;
     static final int WARM_UP_TOGGLES = 2;
+    static final int WARM_UP_RUNS = 20;
     static final int MEASURED_TOGGLES = 10;
 
     @Test
@@ -54,7 +55,9 @@ class XdsBenchmark {
         }
         md.append("\nThe every-proxy change toggles `egress_enabled` (every group's listeners, routes and clusters change); ")
                 .append(MEASURED_TOGGLES).append(" measured toggles after ").append(WARM_UP_TOGGLES)
-                .append(" unmeasured ones, 20 one-endpoint changes. Heap per proxy is the whole JVM's growth per connected ")
+                .append(" unmeasured ones, 20 one-endpoint changes. Incremental / full recompute compares the medians of ")
+                .append("`MeshConfigs.next` after one endpoint moved and `MeshConfigs.of` (all groups, on every core), both ")
+                .append("after ").append(WARM_UP_RUNS).append(" warm-up runs. Heap per proxy is the whole JVM's growth per connected ")
                 .append("client (server and client side of each connection); the floor is an idle gRPC stream's. ")
                 .append("Toggling permissive mode at this size was not measured: in permissive mode every group carries every ")
                 .append("service, so configuration is O(groups × services).\n");
@@ -66,9 +69,12 @@ class XdsBenchmark {
 
     private String run(int proxies) throws Exception {
         MeshPolicy policy = mesh();
-        long fullNanos = median(9, () -> MeshConfigs.of(policy));
         MeshConfigs base = MeshConfigs.of(policy);
         MeshPolicy oneEndpoint = withEndpoint(policy, 0, "10.9.9.9");
+        // both compiled by the JIT before they are timed: a cold full recompute would flatter the ratio
+        median(WARM_UP_RUNS, () -> MeshConfigs.of(policy));
+        median(WARM_UP_RUNS, () -> base.next(oneEndpoint));
+        long fullNanos = median(9, () -> MeshConfigs.of(policy));
         long incrementalNanos = median(9, () -> base.next(oneEndpoint));
 
         long floor = idleStreamFloor(proxies);
