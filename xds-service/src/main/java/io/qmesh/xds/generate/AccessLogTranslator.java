@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JSON access logs on stdout with source and destination identities. A request denied by RBAC logs
@@ -15,10 +16,25 @@ import java.util.TreeMap;
  */
 final class AccessLogTranslator {
 
+    /**
+     * Built once per direction and shared by every listener: the messages are immutable, and a shared
+     * instance's serialized size is computed once.
+     */
+    private static final Map<String, AccessLog> HTTP = new ConcurrentHashMap<>();
+    private static final Map<String, AccessLog> TCP = new ConcurrentHashMap<>();
+
     private AccessLogTranslator() {
     }
 
     static AccessLog http(String direction) {
+        return HTTP.computeIfAbsent(direction, AccessLogTranslator::buildHttp);
+    }
+
+    static AccessLog tcp(String direction) {
+        return TCP.computeIfAbsent(direction, AccessLogTranslator::buildTcp);
+    }
+
+    private static AccessLog buildHttp(String direction) {
         Map<String, String> fields = common(direction);
         fields.put("method", "%REQ(:METHOD)%");
         fields.put("path", "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%");
@@ -31,7 +47,7 @@ final class AccessLogTranslator {
         return stdout(fields);
     }
 
-    static AccessLog tcp(String direction) {
+    private static AccessLog buildTcp(String direction) {
         Map<String, String> fields = common(direction);
         fields.put("connection_termination_details", "%CONNECTION_TERMINATION_DETAILS%");
         fields.put("rbac_policy", "%DYNAMIC_METADATA(envoy.filters.network.rbac)%");

@@ -24,6 +24,10 @@ final class HttpConnectionManagers {
     static final String HTTP_RBAC = "envoy.filters.http.rbac";
     static final String ROUTER = "envoy.filters.http.router";
 
+    /** The last HTTP filter of every HCM, built once. */
+    private static final HttpFilter ROUTER_FILTER = HttpFilter.newBuilder().setName(ROUTER)
+            .setTypedConfig(Protos.any(Router.getDefaultInstance())).build();
+
     private HttpConnectionManagers() {
     }
 
@@ -31,7 +35,7 @@ final class HttpConnectionManagers {
     static Filter outbound(String statPrefix, String routeConfig, MeshSettings settings, String serviceName) {
         HttpConnectionManager.Builder hcm = base(statPrefix, settings, serviceName, "outbound")
                 .setRds(Rds.newBuilder().setRouteConfigName(routeConfig).setConfigSource(Protos.ads()));
-        hcm.addHttpFilters(router());
+        hcm.addHttpFilters(ROUTER_FILTER);
         return filter(hcm.build());
     }
 
@@ -48,7 +52,7 @@ final class HttpConnectionManagers {
                         .setRules(rules).setRulesStatPrefix("inbound_rbac.").build())));
         hcm.addHttpFilters(HttpFilter.newBuilder().setName(RateLimitTranslator.HTTP_FILTER).setTypedConfig(
                 Protos.any(RateLimitTranslator.http("inbound_rate_limit", requestLimit))));
-        hcm.addHttpFilters(router());
+        hcm.addHttpFilters(ROUTER_FILTER);
         return filter(hcm.build());
     }
 
@@ -58,7 +62,7 @@ final class HttpConnectionManagers {
                 .setStatPrefix(statPrefix)
                 .setCodecType(HttpConnectionManager.CodecType.AUTO)
                 .setRouteConfig(routes)
-                .addHttpFilters(router())
+                .addHttpFilters(ROUTER_FILTER)
                 .build());
     }
 
@@ -90,10 +94,6 @@ final class HttpConnectionManagers {
                 .addAccessLog(AccessLogTranslator.http(direction));
         TracingTranslator.tracing(settings, serviceName).ifPresent(hcm::setTracing);
         return hcm;
-    }
-
-    private static HttpFilter router() {
-        return HttpFilter.newBuilder().setName(ROUTER).setTypedConfig(Protos.any(Router.getDefaultInstance())).build();
     }
 
     private static Filter filter(HttpConnectionManager hcm) {

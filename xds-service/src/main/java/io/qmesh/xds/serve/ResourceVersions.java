@@ -3,7 +3,6 @@ package io.qmesh.xds.serve;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.VersionedResource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
@@ -51,12 +50,12 @@ public final class ResourceVersions {
 
     static String hash(Message message) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(message.getSerializedSize());
+            byte[] bytes = new byte[message.getSerializedSize()];
             CodedOutputStream out = CodedOutputStream.newInstance(bytes);
             out.useDeterministicSerialization();
             message.writeTo(out);
-            out.flush();
-            return HexFormat.of().formatHex(sha256().digest(bytes.toByteArray())).substring(0, 16);
+            out.checkNoSpaceLeft();
+            return HexFormat.of().formatHex(sha256().digest(bytes), 0, 8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
