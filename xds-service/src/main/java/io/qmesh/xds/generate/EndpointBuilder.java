@@ -23,7 +23,7 @@ public final class EndpointBuilder {
         for (Ref ref : reachable) {
             Service service = index.services().get(ref);
             for (ServicePort port : ServicePorts.sorted(service)) {
-                result.add(assignment(index, ref, port));
+                result.add(index.assignment(ref, port, () -> assignment(index, ref, port)));
             }
         }
         return result;

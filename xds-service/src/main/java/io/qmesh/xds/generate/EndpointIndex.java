@@ -1,8 +1,10 @@
 package io.qmesh.xds.generate;
 
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.qmesh.api.Identity;
 import io.qmesh.api.mesh.v1.Endpoint;
 import io.qmesh.api.mesh.v1.ServiceEndpoints;
+import io.qmesh.api.mesh.v1.ServicePort;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,6 +13,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The endpoint half of a {@link PolicyIndex} — endpoints and identities per service, the meshed
@@ -25,7 +29,7 @@ final class EndpointIndex {
             CowMap.empty(), CowMap.empty(), CowMap.empty(), null);
 
     private final Map<Ref, ServiceEndpoints> byService;
-    private final CowMap<Ref, List<Endpoint>> endpoints;
+    private final CowMap<Ref, Endpoints> endpoints;
     private final CowMap<Ref, Set<Identity>> identitiesOfService;
     private final CowMap<Identity, Set<Ref>> servicesOfIdentity;
     private final CowMap<Ref, SortedSet<Ref>> servicesOfPod;
@@ -34,7 +38,7 @@ final class EndpointIndex {
     /** Lazily, once; a benign race computes the same set. */
     private volatile SortedSet<ProxyGroup> groups;
 
-    private EndpointIndex(Map<Ref, ServiceEndpoints> byService, CowMap<Ref, List<Endpoint>> endpoints,
+    private EndpointIndex(Map<Ref, ServiceEndpoints> byService, CowMap<Ref, Endpoints> endpoints,
             CowMap<Ref, Set<Identity>> identitiesOfService, CowMap<Identity, Set<Ref>> servicesOfIdentity,
             CowMap<Ref, SortedSet<Ref>> servicesOfPod, CowMap<Ref, Pod> pods, CowMap<Ref, ProxyGroup> groupsByPod,
             SortedSet<ProxyGroup> groups) {
@@ -66,7 +70,28 @@ final class EndpointIndex {
     }
 
     List<Endpoint> endpoints(Ref service) {
-        return endpoints.getOrDefault(service, List.of());
+        Endpoints e = endpoints.get(service);
+        return e == null ? List.of() : e.list;
+    }
+
+    /**
+     * The service port's ClusterLoadAssignment, built once per version of the service's endpoints: every
+     * group reaching the service, and every later policy that leaves its endpoints alone, gets the very
+     * same instance, so it is neither compared, hashed nor serialized again.
+     */
+    ClusterLoadAssignment assignment(Ref service, ServicePort port, Supplier<ClusterLoadAssignment> build) {
+        Endpoints e = endpoints.get(service);
+        return e == null ? build.get() : e.assignments.computeIfAbsent(port, p -> build.get());
+    }
+
+    /** A service's endpoints, and what generation built from exactly these. */
+    private static final class Endpoints {
+        final List<Endpoint> list;
+        final Map<ServicePort, ClusterLoadAssignment> assignments = new ConcurrentHashMap<>();
+
+        Endpoints(List<Endpoint> list) {
+            this.list = list;
+        }
     }
 
     Set<Identity> identitiesOf(Ref service) {
@@ -104,7 +129,7 @@ final class EndpointIndex {
     /** One step: editors of the previous maps; a set is copied the first time this step changes it. */
     private static final class Update {
         final SortedSet<ProxyGroup> previousGroups;
-        final CowMap.Editor<Ref, List<Endpoint>> endpoints;
+        final CowMap.Editor<Ref, Endpoints> endpoints;
         final CowMap.Editor<Ref, Set<Identity>> identitiesOfService;
         final CowMap.Editor<Identity, Set<Ref>> servicesOfIdentity;
         final CowMap.Editor<Ref, SortedSet<Ref>> servicesOfPod;
@@ -128,7 +153,8 @@ final class EndpointIndex {
         EndpointIndex apply(Set<Ref> changed, Map<Ref, ServiceEndpoints> nextByService) {
             Set<Ref> touchedPods = new HashSet<>();
             for (Ref service : changed) {
-                for (Endpoint e : endpoints.getOrDefault(service, List.of())) {
+                Endpoints was = endpoints.get(service);
+                for (Endpoint e : was == null ? List.<Endpoint>of() : was.list) {
                     if (meshed(e)) {
                         touchedPods.add(Ref.of(e.getPod()));
                         writable(servicesOfPod, Ref.of(e.getPod()), copiedPods).remove(service);
@@ -142,7 +168,7 @@ final class EndpointIndex {
                 if (now == null) {
                     continue;
                 }
-                endpoints.put(service, List.copyOf(now.getEndpointsList()));
+                endpoints.put(service, new Endpoints(List.copyOf(now.getEndpointsList())));
                 Set<Identity> ids = new TreeSet<>();
                 for (Endpoint e : now.getEndpointsList()) {
                     if (e.hasIdentity()) {
@@ -179,7 +205,7 @@ final class EndpointIndex {
             Pod first = null;
             Set<Integer> ports = new TreeSet<>();
             for (Ref service : services) {
-                for (Endpoint e : endpoints.get(service)) {
+                for (Endpoint e : endpoints.get(service).list) {
                     if (meshed(e) && Ref.of(e.getPod()).equals(pod)) {
                         if (first == null) {
                             first = new Pod(pod, e.getPodUid(), PolicyIndex.identity(e.getIdentity()));

@@ -1,5 +1,6 @@
 package io.qmesh.xds.generate;
 
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.qmesh.api.Identity;
 import io.qmesh.api.mesh.v1.AllowRule;
 import io.qmesh.api.mesh.v1.EgressRule;
@@ -9,6 +10,7 @@ import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.MeshSettings;
 import io.qmesh.api.mesh.v1.RetryPolicy;
 import io.qmesh.api.mesh.v1.Service;
+import io.qmesh.api.mesh.v1.ServicePort;
 import io.qmesh.api.mesh.v1.TrafficSplit;
 import io.qmesh.api.mesh.v1.UpstreamTrafficSetting;
 import io.qmesh.api.mesh.v1.WeightedBackend;
@@ -20,6 +22,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * A MeshPolicy indexed once for the many lookups generation does (Istio's push context): services,
@@ -127,6 +130,11 @@ public final class PolicyIndex {
 
     public List<Endpoint> endpoints(Ref service) {
         return endpoints.endpoints(service);
+    }
+
+    /** A service port's ClusterLoadAssignment, shared while the service's endpoints do not change. */
+    ClusterLoadAssignment assignment(Ref service, ServicePort port, Supplier<ClusterLoadAssignment> build) {
+        return endpoints.assignment(service, port, build);
     }
 
     public Set<Identity> identitiesOf(Ref service) {
