@@ -2,7 +2,6 @@ package io.qmesh.xds.serve;
 
 import io.envoyproxy.controlplane.cache.SnapshotConsistencyException;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.qmesh.api.Identity;
 import io.qmesh.api.mesh.v1.MeshPolicy;
@@ -68,7 +67,7 @@ public class XdsServer {
         this.pushExecutors = new PushExecutors(pushThreads);
         this.cache = new ShardedCache(pushThreads, this::groupOf);
         this.discovery = new V3DiscoveryServer(List.of(new XdsCallbacks(streams, metrics, this::groupOf)), cache,
-                pushExecutors, new CachedProtoResourcesSerializer());
+                pushExecutors, new PackedResources());
         secrets.onChange(change -> updates.execute(() -> refreshSecrets(change.identity())));
         streams.onConverged(metrics::converged);
     }

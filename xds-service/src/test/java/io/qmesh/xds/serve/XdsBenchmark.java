@@ -4,7 +4,6 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qmesh.api.mesh.v1.MeshPolicy;
-import io.qmesh.api.mesh.v1.MeshSettings;
 import io.qmesh.xds.generate.MeshConfigs;
 import io.qmesh.xds.generate.TestPolicies;
 import io.qmesh.xds.policy.PolicyHolder;
@@ -33,6 +32,9 @@ import org.junit.jupiter.api.Test;
 class XdsBenchmark {
 
     static final int SERVICES = Integer.getInteger("bench.xds.services", 1000);
+    /** Permissive mode gives every group every service: measured on a smaller mesh (O(groups × services)). */
+    static final int PERMISSIVE_SERVICES = Integer.getInteger("bench.xds.permissive-services", 100);
+    static final int PERMISSIVE_PROXIES = 1000;
     static final int ENDPOINTS_PER_SERVICE = 10;
     static final int WARM_UP_TOGGLES = 2;
     static final int WARM_UP_RUNS = 20;
@@ -49,24 +51,43 @@ class XdsBenchmark {
                 .append("| proxies | groups | one-endpoint change p50 / p99 | every-proxy change p50 / p99 | heap per proxy (idle gRPC stream floor) | incremental / full recompute |\n")
                 .append("|---|---|---|---|---|---|\n");
         for (int proxies : fleets) {
-            md.append(run(proxies)).append('\n');
+            md.append(run(proxies, SERVICES, false).row()).append('\n');
         }
+        Run permissive = run(PERMISSIVE_PROXIES, PERMISSIVE_SERVICES, true);
         md.append("\nThe every-proxy change toggles `egress_enabled` (every group's listeners, routes and clusters change); ")
                 .append(MEASURED_TOGGLES).append(" measured toggles after ").append(WARM_UP_TOGGLES)
                 .append(" unmeasured ones, 20 one-endpoint changes. Incremental / full recompute compares the medians of ")
                 .append("`MeshConfigs.next` after one endpoint moved and `MeshConfigs.of` (all groups, on every core), both ")
                 .append("after ").append(WARM_UP_RUNS).append(" warm-up runs. Heap per proxy is the whole JVM's growth per connected ")
                 .append("client (server and client side of each connection); the floor is an idle gRPC stream's. ")
-                .append("Toggling permissive mode at this size was not measured: in permissive mode every group carries every ")
-                .append("service, so configuration is O(groups × services).\n");
+                .append("\n\n**Permissive mode** gives every group every service, so its configuration is O(groups × ")
+                .append("services): at 1,000 services that is about a million clusters, which this machine cannot hold. ")
+                .append("Toggling `permissive` (every group's listeners, routes, clusters and endpoints change) on a mesh of ")
+                .append(PERMISSIVE_SERVICES).append(" services × ").append(ENDPOINTS_PER_SERVICE).append(" endpoints with ")
+                .append(PERMISSIVE_PROXIES).append(" proxies (").append(permissive.groups()).append(" groups): p50 / p99 ")
+                .append(ms(permissive.p50Fleet())).append(" / ").append(ms(permissive.p99Fleet()))
+                .append(", against ").append(ms(permissive.p50Baseline())).append(" / ").append(ms(permissive.p99Baseline()))
+                .append(" for the egress toggle on the same mesh; heap per proxy ").append(String.format(Locale.ROOT, "%.1f KB",
+                        permissive.heapPerProxy() / 1024.0)).append(" with permissive off at the start.\n");
         Path out = Path.of("target/bench/xds.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, md.toString());
         System.out.println(md);
     }
 
-    private String run(int proxies) throws Exception {
-        MeshPolicy policy = mesh();
+    /** One fleet's results; the baseline is the egress toggle, measured when the fleet toggles permissive mode. */
+    record Run(int proxies, int groups, long p50One, long p99One, long p50Fleet, long p99Fleet, long p50Baseline,
+            long p99Baseline, long heapPerProxy, long floor, double incrementalPercent) {
+        String row() {
+            return String.format(Locale.ROOT, "| %d | %d | %s / %s | %s / %s | %.1f KB (%.1f KB) | %.2f%% |", proxies, groups,
+                    ms(p50One), ms(p99One), ms(p50Fleet), ms(p99Fleet), heapPerProxy / 1024.0, floor / 1024.0,
+                    incrementalPercent);
+        }
+    }
+
+    /** {@code proxies} clients on a mesh of {@code services}; every-proxy changes toggle egress, or permissive mode. */
+    private Run run(int proxies, int services, boolean togglePermissive) throws Exception {
+        MeshPolicy policy = mesh(services);
         MeshConfigs base = MeshConfigs.of(policy);
         MeshPolicy oneEndpoint = withEndpoint(policy, 0, "10.9.9.9");
         // both compiled by the JIT before they are timed: a cold full recompute would flatter the ratio
@@ -89,8 +110,8 @@ class XdsBenchmark {
         try {
             long heapBefore = usedHeap();
             for (int i = 0; i < proxies; i++) {
-                int service = i % SERVICES;
-                int pod = (i / SERVICES) % ENDPOINTS_PER_SERVICE;
+                int service = i % services;
+                int pod = (i / services) % ENDPOINTS_PER_SERVICE;
                 clients.add(new TestAdsClient(server.port(), true, "app", "s" + service + "-p" + pod,
                         "uid-s" + service + "-p" + pod).counting().start());
             }
@@ -100,36 +121,52 @@ class XdsBenchmark {
             List<Long> one = new ArrayList<>();
             MeshPolicy current = policy;
             for (int round = 0; round < 20; round++) {
-                int service = (round * 37) % SERVICES;
+                int service = (round * 37) % services;
                 current = withEndpoint(current, service, "10.8." + (round % 250) + ".1");
                 List<TestAdsClient> affected = new ArrayList<>();
                 for (int i = 0; i < proxies; i++) {
-                    int s = i % SERVICES;
-                    if ((s + 1) % SERVICES == service || (s + 2) % SERVICES == service) {
+                    int s = i % services;
+                    if ((s + 1) % services == service || (s + 2) % services == service) {
                         affected.add(clients.get(i));
                     }
                 }
                 one.add(converge(xds, current, affected));
             }
-            List<Long> all = new ArrayList<>();
-            // two unmeasured toggles first: the egress code paths run here for the first time (JIT)
-            for (int round = 0; round < WARM_UP_TOGGLES + MEASURED_TOGGLES; round++) {
-                current = current.toBuilder().setSettings(MeshSettings.newBuilder(current.getSettings())
-                        .setEgressEnabled(!current.getSettings().getEgressEnabled())).build();
-                long took = converge(xds, current, clients);
-                if (round >= WARM_UP_TOGGLES) {
-                    all.add(took);
-                }
+            List<Long> egress = new ArrayList<>();
+            current = toggle(xds, current, clients, p -> p.toBuilder().setSettings(p.getSettings().toBuilder()
+                    .setEgressEnabled(!p.getSettings().getEgressEnabled())).build(), egress);
+            List<Long> fleet = egress;
+            if (togglePermissive) {
+                fleet = new ArrayList<>();
+                MeshPolicy smi = current;
+                MeshPolicy permissive = permissive(smi, services);
+                toggle(xds, current, clients, p -> p.getSettings().getPermissiveTrafficPolicy() ? smi : permissive, fleet);
             }
-            return String.format(Locale.ROOT, "| %d | %d | %s / %s | %s / %s | %.1f KB (%.1f KB) | %.2f%% |", proxies,
-                    xds.identities().size(), ms(pct(one, 50)), ms(pct(one, 99)), ms(pct(all, 50)), ms(pct(all, 99)),
-                    heapPerProxy / 1024.0, floor / 1024.0, 100.0 * incrementalNanos / fullNanos);
+            return new Run(proxies, xds.identities().size(), pct(one, 50), pct(one, 99), pct(fleet, 50), pct(fleet, 99),
+                    pct(egress, 50), pct(egress, 99), heapPerProxy, floor, 100.0 * incrementalNanos / fullNanos);
         } finally {
             for (TestAdsClient c : clients) {
                 c.close();
             }
             server.stop(null);
         }
+    }
+
+    /**
+     * Flips a mesh setting back and forth: two unmeasured toggles first (the code paths run here for the
+     * first time, JIT), then {@link #MEASURED_TOGGLES} measured ones into {@code took}.
+     */
+    private static MeshPolicy toggle(XdsServer xds, MeshPolicy policy, List<TestAdsClient> clients,
+            java.util.function.UnaryOperator<MeshPolicy> flip, List<Long> took) throws Exception {
+        MeshPolicy current = policy;
+        for (int round = 0; round < WARM_UP_TOGGLES + MEASURED_TOGGLES; round++) {
+            current = flip.apply(current);
+            long nanos = converge(xds, current, clients);
+            if (round >= WARM_UP_TOGGLES) {
+                took.add(nanos);
+            }
+        }
+        return current;
     }
 
     /** Applies the policy and waits until every affected client has received a response after it. */
@@ -189,8 +226,12 @@ class XdsBenchmark {
     }
 
     static MeshPolicy mesh() {
+        return mesh(SERVICES);
+    }
+
+    static MeshPolicy mesh(int services) {
         MeshPolicy.Builder policy = MeshPolicy.newBuilder().setSettings(TestPolicies.settings(false));
-        for (int s = 0; s < SERVICES; s++) {
+        for (int s = 0; s < services; s++) {
             policy.addServices(TestPolicies.service("app", "s" + s, "10.96." + (s / 250) + "." + (s % 250)));
             io.qmesh.api.mesh.v1.ServiceEndpoints.Builder eps = io.qmesh.api.mesh.v1.ServiceEndpoints.newBuilder()
                     .setService(TestPolicies.ref("app", "s" + s));
@@ -200,9 +241,20 @@ class XdsBenchmark {
             }
             policy.addEndpoints(eps);
             for (int d = 1; d <= 2; d++) {
-                policy.addAllowRules(TestPolicies.allow("app", "s" + s + "-to-s" + ((s + d) % SERVICES),
-                        TestPolicies.id("app", "s" + s), TestPolicies.id("app", "s" + ((s + d) % SERVICES))));
+                policy.addAllowRules(TestPolicies.allow("app", "s" + s + "-to-s" + ((s + d) % services),
+                        TestPolicies.id("app", "s" + s), TestPolicies.id("app", "s" + ((s + d) % services))));
             }
+        }
+        return policy.build();
+    }
+
+    /** The policy mesh-controller compiles in permissive mode: the flag, and one rule per identity open to every source. */
+    static MeshPolicy permissive(MeshPolicy smi, int services) {
+        MeshPolicy.Builder policy = smi.toBuilder().clearAllowRules()
+                .setSettings(smi.getSettings().toBuilder().setPermissiveTrafficPolicy(true));
+        for (int s = 0; s < services; s++) {
+            policy.addAllowRules(io.qmesh.api.mesh.v1.AllowRule.newBuilder()
+                    .setSource(TestPolicies.ref("app", "permissive/s" + s)).setDestination(TestPolicies.id("app", "s" + s)));
         }
         return policy.build();
     }
