@@ -160,7 +160,8 @@ public class CertificateAuthorityClient implements AutoCloseable {
             if (!response.getTrustBundlePem().isEmpty() && store.trustBundle().isEmpty()) {
                 store.putTrustBundle(response.getTrustBundlePem());
             }
-            tracked.put(subject, MIN_RETRY.toMillis());
+            // replace, not put: a subject dropped while this call was in flight stays dropped
+            tracked.replace(subject, MIN_RETRY.toMillis());
             Instant renewAt = Renewal.at(notBefore, notAfter, ThreadLocalRandom.current().nextDouble());
             long delay = Math.max(0, Duration.between(clock.instant(), renewAt).toMillis());
             LOG.infof("%s serial=%s not_after=%s renew_in=%d ms", what, response.getSerialNumber(), notAfter, delay);

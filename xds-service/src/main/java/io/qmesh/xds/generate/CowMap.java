@@ -100,7 +100,10 @@ final class CowMap<K, V> extends AbstractMap<K, V> {
         return shards;
     }
 
-    /** Changes to a {@link CowMap}: a shard is copied on its first change; {@link #build()} gives the new map. */
+    /**
+     * Changes to a {@link CowMap}: a shard is copied on its first change; {@link #build()} gives the new
+     * map and hands it the copied shards, so an editor is used for one version only.
+     */
     static final class Editor<K, V> {
 
         private final Map<K, V>[] shards;

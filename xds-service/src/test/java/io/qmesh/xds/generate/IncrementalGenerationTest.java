@@ -52,6 +52,26 @@ class IncrementalGenerationTest {
     }
 
     @Test
+    void regeneratedGroup_keepsTheVeryAssignmentsOfServicesWhoseEndpointsDidNotChange_andGetsANewOneOtherwise() {
+        MeshPolicy before = TestPolicies.pairs(2).build();
+        MeshConfigs configs = MeshConfigs.of(before);
+        MeshPolicy egress = before.toBuilder()
+                .setSettings(MeshSettings.newBuilder(before.getSettings()).setEgressEnabled(true)).build();
+        MeshPolicy moved = egress.toBuilder()
+                .setEndpoints(0, endpoints("app", "s0", endpoint("app", "s0", "s0-pod", "10.1.0.200"))).build();
+
+        MeshConfigs afterEgress = configs.next(egress).configs();
+        MeshConfigs afterMove = afterEgress.next(moved).configs();
+
+        // shared instances are neither compared, hashed nor packed again when a group is regenerated
+        assertThat(afterEgress.groups().get(CLIENT_0).endpoints().get(0))
+                .isSameAs(configs.groups().get(CLIENT_0).endpoints().get(0));
+        assertThat(afterMove.groups().get(CLIENT_0).endpoints().get(0))
+                .isNotSameAs(afterEgress.groups().get(CLIENT_0).endpoints().get(0))
+                .extracting(Object::toString).asString().contains("10.1.0.200");
+    }
+
+    @Test
     void newAllowRule_regeneratesTheSourceAndDestinationGroups() {
         MeshPolicy before = TestPolicies.pairs(3).build();
         MeshConfigs configs = MeshConfigs.of(before);
