@@ -1,13 +1,16 @@
 package io.qmesh.injector;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qmesh.injector.certs.TestCaResource;
+import io.qmesh.injector.patch.PodInjector;
 import io.qmesh.testing.WebhookClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -108,6 +111,31 @@ class WebhookEndpointTest {
         assertThat(leaf.getSubjectAlternativeNames().stream().map(l -> (Object) l.get(1)).toList())
                 .containsExactly("spiffe://cluster.local/ns/shop/sa/web");
         assertThat(data(secret, "tls.key")).startsWith("-----BEGIN PRIVATE KEY-----");
+    }
+
+    @Test
+    void deletedPod_takesItsBootstrapSecretWithIt_andLeavesOtherPodsSecrets() throws Exception {
+        String gone = admitAndCreate("web-gone");
+        String stays = admitAndCreate("web-stays");
+        var secrets = client.secrets().inNamespace(ClusterSetup.ENROLLED);
+        assertThat(secrets.withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + gone).get()).isNotNull();
+
+        client.pods().inNamespace(ClusterSetup.ENROLLED).withName("web-gone").delete();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> secrets.withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + gone).get() == null);
+        assertThat(secrets.withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + stays).get()).isNotNull();
+        assertThat(given().get("/q/metrics").asString()).contains("qmesh_injector_bootstrap_secrets_deleted_total");
+    }
+
+    /** Admits a pod and creates it with the labels the patch gave it, as the API server would; its proxy uuid. */
+    String admitAndCreate(String name) throws Exception {
+        List<JsonNode> ops = patch(post(review("uid-" + name, ClusterSetup.ENROLLED, pod(name))));
+        String uuid = ops.stream().filter(o -> o.path("path").asText().equals("/metadata/labels/qmesh.io~1proxy-uuid"))
+                .findFirst().orElseThrow().path("value").asText();
+        client.pods().inNamespace(ClusterSetup.ENROLLED).resource(new PodBuilder().withNewMetadata().withName(name)
+                .addToLabels(PodInjector.PROXY_UUID_LABEL, uuid).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("nginx").endContainer().endSpec().build()).create();
+        return uuid;
     }
 
     @Test
