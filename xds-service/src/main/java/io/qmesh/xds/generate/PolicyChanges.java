@@ -10,6 +10,7 @@ import io.qmesh.api.mesh.v1.IngressTarget;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.RetryPolicy;
 import io.qmesh.api.mesh.v1.ServiceEndpoints;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -100,7 +101,7 @@ public final class PolicyChanges {
     /** The positional comparison; false (having reported nothing) when a position holds different keys. */
     private static <T extends Message> boolean diffAligned(List<T> before, List<T> after, Function<T, Ref> key,
             BiConsumer<T, T> changed) {
-        List<Integer> differing = new java.util.ArrayList<>();
+        List<Integer> differing = new ArrayList<>();
         for (int i = 0; i < before.size(); i++) {
             T b = before.get(i);
             T a = after.get(i);
