@@ -70,6 +70,7 @@ public class AdsServer {
     }
 
     private final AdsService ads;
+    private final XdsMetrics metrics;
     private final SecretStore secrets;
     private final TlsMode mode;
     private final int port;
@@ -90,7 +91,7 @@ public class AdsServer {
     private volatile Server server;
     private volatile X509Certificate servingLeaf;
 
-    AdsServer(AdsService ads, SecretStore secrets,
+    AdsServer(AdsService ads, SecretStore secrets, XdsMetrics metrics,
             @ConfigProperty(name = "qmesh.xds.tls.mode", defaultValue = "ca") String mode,
             @ConfigProperty(name = "qmesh.xds.ads.port", defaultValue = "15128") int port,
             @ConfigProperty(name = "qmesh.xds.tls.dns-names",
@@ -101,6 +102,7 @@ public class AdsServer {
             @ConfigProperty(name = "qmesh.xds.tls.key") Optional<Path> keyFile,
             @ConfigProperty(name = "qmesh.xds.tls.trust-bundle") Optional<Path> trustBundleFile) {
         this.ads = ads;
+        this.metrics = metrics;
         this.secrets = secrets;
         this.mode = TlsMode.parse(mode);
         this.port = port;
@@ -187,6 +189,7 @@ public class AdsServer {
         } catch (CertificateException e) {
             throw new IllegalArgumentException("ADS serving certificate: " + e.getMessage(), e);
         }
+        metrics.servingCertificate(certificate.notAfter());
         LOG.infof("ADS serving certificate serial=%s not_after=%s", servingLeaf.getSerialNumber().toString(16),
                 certificate.notAfter());
     }

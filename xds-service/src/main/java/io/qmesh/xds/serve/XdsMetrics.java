@@ -7,10 +7,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The issue's metrics, by their Prometheus names: {@code qmesh_xds_connected_proxies},
@@ -31,6 +34,8 @@ public class XdsMetrics {
     private final Map<String, Counter> nacks = new ConcurrentHashMap<>();
     private final Timer convergence;
     private final Timer generate;
+    private final AtomicLong servingNotAfter = new AtomicLong();
+    private final AtomicBoolean servingGauge = new AtomicBoolean();
 
     public XdsMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -50,6 +55,20 @@ public class XdsMetrics {
         for (String type : TYPES) {
             pushes(type);
             nacks(type);
+        }
+    }
+
+    /**
+     * When ADS's serving certificate expires: {@code qmesh_xds_serving_certificate_expiry_timestamp_seconds},
+     * registered with the first certificate (a plaintext ADS port has none).
+     */
+    public void servingCertificate(Instant notAfter) {
+        servingNotAfter.set(notAfter.getEpochSecond());
+        if (servingGauge.compareAndSet(false, true)) {
+            Gauge.builder("qmesh_xds_serving_certificate_expiry_timestamp_seconds", servingNotAfter,
+                    AtomicLong::get)
+                    .description("When the ADS port's serving certificate expires (renewed at about 2/3 of its lifetime)")
+                    .register(registry);
         }
     }
 

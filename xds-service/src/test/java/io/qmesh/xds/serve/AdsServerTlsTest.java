@@ -39,6 +39,7 @@ class AdsServerTlsTest {
     static final String HOST = "xds-service.qmesh-system.svc";
 
     private final SecretStore secrets = new SecretStore();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private AdsServer server;
 
     @AfterEach
@@ -61,6 +62,8 @@ class AdsServerTlsTest {
 
         assertThat(second.getPublicKey()).as("the renewed certificate, with its new key").isNotEqualTo(first.getPublicKey());
         assertThat(second.getSubjectAlternativeNames()).containsExactly(List.of(2, HOST));
+        assertThat(registry.get("qmesh_xds_serving_certificate_expiry_timestamp_seconds").gauge().value())
+                .isEqualTo(second.getNotAfter().toInstant().getEpochSecond());
     }
 
     @Test
@@ -113,8 +116,9 @@ class AdsServerTlsTest {
     }
 
     private AdsServer adsServer(String mode, boolean caEnabled) {
-        XdsServer xds = new XdsServer(new PolicyHolder(), secrets, new XdsMetrics(new SimpleMeterRegistry()), 1);
-        return new AdsServer(new AdsService(xds, true), secrets, mode, 0, List.of(HOST), true, caEnabled,
+        XdsMetrics metrics = new XdsMetrics(registry);
+        XdsServer xds = new XdsServer(new PolicyHolder(), secrets, metrics, 1);
+        return new AdsServer(new AdsService(xds, true), secrets, metrics, mode, 0, List.of(HOST), true, caEnabled,
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 
