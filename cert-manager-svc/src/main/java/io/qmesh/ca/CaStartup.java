@@ -9,6 +9,7 @@ import io.qmesh.ca.sign.BuiltInSigner;
 import io.qmesh.ca.sign.CertManagerSigner;
 import io.qmesh.ca.sign.IntermediateSigner;
 import io.qmesh.ca.sign.Signer;
+import io.qmesh.runtime.DaemonThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,11 +27,7 @@ public class CaStartup {
     private static final Logger LOG = Logger.getLogger(CaStartup.class);
 
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-                Thread thread = new Thread(runnable, "ca-rotation");
-                thread.setDaemon(true);
-                return thread;
-            });
+            DaemonThreads.named("ca-rotation"));
 
     @Produces
     @ApplicationScoped

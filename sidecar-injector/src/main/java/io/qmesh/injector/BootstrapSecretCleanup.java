@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qmesh.injector.patch.PodInjector;
+import io.qmesh.runtime.DaemonThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,11 +36,7 @@ public class BootstrapSecretCleanup {
     private final boolean enabled;
     private final Counter deleted;
     /** Deletes run here, not on the informer's thread, which must not wait on the API server. */
-    private final ExecutorService deletes = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "bootstrap-secret-cleanup");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService deletes = Executors.newSingleThreadExecutor(DaemonThreads.named("bootstrap-secret-cleanup"));
     private SharedIndexInformer<Pod> informer;
 
     BootstrapSecretCleanup(KubernetesClient client, MeterRegistry registry,

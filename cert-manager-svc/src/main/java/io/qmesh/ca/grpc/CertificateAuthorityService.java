@@ -14,13 +14,13 @@ import io.qmesh.ca.auth.BearerTokenInterceptor;
 import io.qmesh.ca.auth.TokenReviewAuthenticator;
 import io.qmesh.ca.sign.Signer;
 import io.qmesh.ca.trust.Bundle;
+import io.qmesh.runtime.DaemonThreads;
 import io.quarkus.grpc.GrpcService;
 import jakarta.annotation.PreDestroy;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,13 +40,8 @@ public class CertificateAuthorityService extends CertificateAuthorityGrpc.Certif
     CertificateAuthorityService(Issuance issuance, Signer signer) {
         this.issuance = issuance;
         this.signer = signer;
-        AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "ca-issue-" + n.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                DaemonThreads.numbered("ca-issue"));
         signer.onBundleChange(this::publish);
     }
 

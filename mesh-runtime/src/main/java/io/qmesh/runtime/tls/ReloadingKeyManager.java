@@ -8,6 +8,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -20,6 +21,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
+    private static final String ALIAS = "serving";
     private static final X509ExtendedKeyManager NONE = empty();
 
     private volatile X509ExtendedKeyManager delegate = NONE;
@@ -35,7 +37,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
             PrivateKey key = Pem.privateKey(privateKeyPem, chain.get(0).getPublicKey().getAlgorithm());
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("serving", key, new char[0], chain.toArray(X509Certificate[]::new));
+            store.setKeyEntry(ALIAS, key, new char[0], chain.toArray(X509Certificate[]::new));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, new char[0]);
             delegate = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
@@ -44,9 +46,10 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
         }
     }
 
-    /** Whether a certificate has been loaded. */
-    public boolean loaded() {
-        return delegate != NONE;
+    /** The leaf certificate served now; empty before the first {@link #update}. */
+    public Optional<X509Certificate> leaf() {
+        X509Certificate[] chain = delegate.getCertificateChain(ALIAS);
+        return chain == null || chain.length == 0 ? Optional.empty() : Optional.of(chain[0]);
     }
 
     private static X509ExtendedKeyManager empty() {

@@ -3,6 +3,7 @@ package io.qmesh.injector.certs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qmesh.injector.InjectorConfig;
+import io.qmesh.runtime.DaemonThreads;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -65,11 +66,7 @@ public class BootstrapCertificates {
     private final int size;
     private final Clock clock;
     private final Map<Account, Pool> pools = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService prefetch = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bootstrap-prefetch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService prefetch = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bootstrap-prefetch"));
     private final Counter prefetched;
     private final Counter onDemand;
 

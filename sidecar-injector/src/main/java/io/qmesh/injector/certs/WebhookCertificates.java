@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.qmesh.injector.InjectorConfig;
+import io.qmesh.runtime.DaemonThreads;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,11 +34,7 @@ public class WebhookCertificates {
     private final KubernetesClient client;
     private final InjectorConfig config;
     /** Its own thread: renewal must not queue behind admissions on a busy worker pool. */
-    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "webhook-certificate-renewal");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("webhook-certificate-renewal"));
     private final List<Consumer<IssuedCertificate>> listeners = new CopyOnWriteArrayList<>();
     private volatile IssuedCertificate current;
 

@@ -15,6 +15,7 @@ import io.qmesh.api.certs.v1.IssueResponse;
 import io.qmesh.api.certs.v1.ServiceAccountIdentity;
 import io.qmesh.api.certs.v1.TrustBundle;
 import io.qmesh.api.certs.v1.WatchTrustBundleRequest;
+import io.qmesh.runtime.DaemonThreads;
 import io.qmesh.xds.generate.WorkloadCertificate;
 import io.qmesh.xds.serve.SecretStore;
 import java.io.IOException;
@@ -58,17 +59,9 @@ public class CertificateAuthorityClient implements AutoCloseable {
     private final Path tokenFile;
     private final Clock clock;
     private final String subscriber;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ca-client");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ca-client"));
     /** gRPC callbacks on threads of this client (gRPC's shared default executor may outlive the application). */
-    private final java.util.concurrent.ExecutorService callbacks = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "ca-client-grpc");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService callbacks = Executors.newFixedThreadPool(2, DaemonThreads.named("ca-client-grpc"));
     /** What a certificate is for: a workload identity, or xds-service's own serving names. */
     private interface Subject {
         /** How the certificate reads in logs. */

@@ -9,6 +9,7 @@ import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.MeshPolicyServiceGrpc;
 import io.qmesh.api.mesh.v1.MeshPolicyUpdate;
 import io.qmesh.api.mesh.v1.WatchRequest;
+import io.qmesh.runtime.DaemonThreads;
 import io.qmesh.xds.generate.PolicyDeltas;
 import io.qmesh.xds.serve.XdsServer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,11 +42,7 @@ public class PolicySubscription {
     private final String address;
     private final boolean enabled;
     private final String subscriber;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "policy-subscription");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("policy-subscription"));
     private ManagedChannel channel;
     private volatile boolean stopped;
     private long backoffMillis = MIN_BACKOFF.toMillis();

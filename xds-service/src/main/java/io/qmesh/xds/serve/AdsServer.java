@@ -7,6 +7,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.qmesh.runtime.DaemonThreads;
 import io.qmesh.runtime.tls.Pem;
 import io.qmesh.runtime.tls.ReloadingKeyManager;
 import io.qmesh.runtime.tls.ReloadingTrustManager;
@@ -57,7 +58,7 @@ public class AdsServer {
     private static final Logger LOG = Logger.getLogger(AdsServer.class);
     static final String NAME = "ads-server";
 
-    public enum TlsMode {
+    private enum TlsMode {
         CA, FILES, PLAINTEXT;
 
         static TlsMode parse(String value) {
@@ -83,13 +84,8 @@ public class AdsServer {
     private final ReloadingKeyManager keyManager = new ReloadingKeyManager();
     private final ReloadingTrustManager trustManager = new ReloadingTrustManager();
     private final ExecutorService executor = Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-                Thread t = new Thread(r, "xds-ads");
-                t.setDaemon(true);
-                return t;
-            });
+            Math.max(2, Runtime.getRuntime().availableProcessors()), DaemonThreads.named("xds-ads"));
     private volatile Server server;
-    private volatile X509Certificate servingLeaf;
 
     AdsServer(AdsService ads, SecretStore secrets, XdsMetrics metrics,
             @ConfigProperty(name = "qmesh.xds.tls.mode", defaultValue = "ca") String mode,
@@ -147,7 +143,6 @@ public class AdsServer {
                 }
                 builder.sslContext(sslContext());
             }
-            default -> throw new IllegalStateException(mode.name());
         }
         server = builder.build().start();
         LOG.infof("ADS listening port=%d tls=%s client_certificate=%s", server.getPort(), mode.name().toLowerCase(Locale.ROOT),
@@ -184,14 +179,9 @@ public class AdsServer {
     /** Presents {@code certificate} from the next handshake on. */
     public void serve(WorkloadCertificate certificate) {
         keyManager.update(certificate.chainPem(), certificate.privateKeyPem());
-        try {
-            servingLeaf = Pem.certificates(certificate.chainPem()).get(0);
-        } catch (CertificateException e) {
-            throw new IllegalArgumentException("ADS serving certificate: " + e.getMessage(), e);
-        }
         metrics.servingCertificate(certificate.notAfter());
-        LOG.infof("ADS serving certificate serial=%s not_after=%s", servingLeaf.getSerialNumber().toString(16),
-                certificate.notAfter());
+        LOG.infof("ADS serving certificate serial=%s not_after=%s",
+                keyManager.leaf().orElseThrow().getSerialNumber().toString(16), certificate.notAfter());
     }
 
     /** Accepts client certificates from the roots in {@code bundlePem} from the next handshake on. */
@@ -255,10 +245,11 @@ public class AdsServer {
         if (mode == TlsMode.PLAINTEXT) {
             return response.up().build();
         }
-        X509Certificate leaf = servingLeaf;
-        if (leaf == null) {
+        Optional<X509Certificate> served = keyManager.leaf();
+        if (served.isEmpty()) {
             return response.down().withData("reason", "no serving certificate from cert-manager-svc yet").build();
         }
+        X509Certificate leaf = served.get();
         if (!trustManager.loaded()) {
             return response.down().withData("reason", "no trust bundle from cert-manager-svc yet").build();
         }

@@ -1,9 +1,11 @@
 package io.qmesh.xds.serve;
 
 import io.envoyproxy.controlplane.server.ExecutorGroup;
+import io.qmesh.runtime.DaemonThreads;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -18,12 +20,9 @@ final class PushExecutors implements ExecutorGroup, AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
 
     PushExecutors(int threads) {
-        AtomicInteger n = new AtomicInteger();
-        executors = IntStream.range(0, threads).mapToObj(i -> Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "xds-push-" + n.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        })).toList();
+        // one factory for all of them: xds-push-1, xds-push-2, …
+        ThreadFactory pushThreads = DaemonThreads.numbered("xds-push");
+        executors = IntStream.range(0, threads).mapToObj(i -> Executors.newSingleThreadExecutor(pushThreads)).toList();
     }
 
     @Override

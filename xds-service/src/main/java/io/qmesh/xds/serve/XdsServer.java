@@ -5,6 +5,7 @@ import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.qmesh.api.Identity;
 import io.qmesh.api.mesh.v1.MeshPolicy;
+import io.qmesh.runtime.DaemonThreads;
 import io.qmesh.xds.generate.GroupConfig;
 import io.qmesh.xds.generate.MeshConfigs;
 import io.qmesh.xds.generate.ProxyGroup;
@@ -46,11 +47,7 @@ public class XdsServer {
     private final ShardedCache cache;
     private final PushExecutors pushExecutors;
     private final V3DiscoveryServer discovery;
-    private final ExecutorService updates = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "xds-policy");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService updates = Executors.newSingleThreadExecutor(DaemonThreads.named("xds-policy"));
     private final Map<String, GroupSnapshot> snapshots = new ConcurrentHashMap<>();
     private volatile MeshConfigs configs = MeshConfigs.empty();
     private volatile MeshConfigs proxyless = MeshConfigs.emptyProxyless();
