@@ -11,6 +11,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -93,7 +96,11 @@ class CaIssueBenchmark {
             rate(verifyOne, Duration.ofSeconds(3), THREADS);
             rate(issueOne, Duration.ofSeconds(10), CALLERS);
             double[] before = serverSideSeconds();
+            Cpu cpuBefore = Cpu.now();
+            long t1 = System.nanoTime();
             double issued = rate(issueOne, RUN, CALLERS);
+            double certificates = issued * (System.nanoTime() - t1) / 1e9;
+            Cpu cpu = Cpu.now().minus(cpuBefore);
             double[] after = serverSideSeconds();
             double serverMillis = (after[0] - before[0]) / (after[1] - before[1]) * 1000;
             long t0 = System.nanoTime();
@@ -121,10 +128,17 @@ class CaIssueBenchmark {
                     | raw sign + verify (the crypto one issuance needs) | %.0f |
                     | mean time inside the CA per Issue (server side, ms) | %.2f |
                     | mean round trip of one sequential Issue call (ms) | %.2f |
+                    | CPU per issued certificate, whole JVM (ms) | %.2f |
+                    | … in the CA's workers (CSR check, certificate, signature) | %.2f |
+                    | … in gRPC event loops (server and client) | %.2f |
+                    | … outside Java threads (JIT compiler, GC) | %.2f |
+                    | … raw sign + verify, for comparison | %.2f |
                     | `openssl speed -seconds 3 ecdsap256` (one core, sign/s, verify/s) | %s |
 
                     **Ratio issued / raw signatures: %.2f** (goal >= 0.5). Ratio issued / raw sign+verify: %.2f.
-                    """, CALLERS, THREADS, THREADS, issued, signs, verifies, signPlusVerify, serverMillis, sequentialMillis, openssl, issued / signs, issued / signPlusVerify);
+                    """, CALLERS, THREADS, THREADS, issued, signs, verifies, signPlusVerify, serverMillis, sequentialMillis,
+                    cpu.process / certificates, cpu.workers / certificates, cpu.eventLoops / certificates,
+                    (cpu.process - cpu.javaThreads) / certificates, THREADS * 1000 / signPlusVerify, openssl, issued / signs, issued / signPlusVerify);
             Path out = Path.of("target", "bench", "ca.md");
             Files.createDirectories(out.getParent());
             Files.writeString(out, md);
@@ -179,6 +193,37 @@ class CaIssueBenchmark {
             return "not parsed";
         } catch (Exception e) {
             return "openssl not available (" + e.getMessage() + ")";
+        }
+    }
+
+    /** CPU milliseconds used so far: the whole process, all its Java threads, the CA's workers, gRPC's event loops. */
+    private record Cpu(double process, double javaThreads, double workers, double eventLoops) {
+
+        static Cpu now() {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            double all = 0;
+            double workers = 0;
+            double eventLoops = 0;
+            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                double millis = threads.getThreadCpuTime(info.getThreadId()) / 1e6;
+                all += millis;
+                String name = info.getThreadName();
+                if (name.startsWith("ca-issue")) {
+                    workers += millis;
+                } else if (name.startsWith("vert.x-eventloop") || name.startsWith("grpc-nio-worker")) {
+                    eventLoops += millis;
+                }
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            return new Cpu(os.getProcessCpuTime() / 1e6, all, workers, eventLoops);
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(process - before.process, javaThreads - before.javaThreads, workers - before.workers,
+                    eventLoops - before.eventLoops);
         }
     }
 
