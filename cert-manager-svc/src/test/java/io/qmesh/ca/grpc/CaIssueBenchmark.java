@@ -6,14 +6,12 @@ import io.grpc.ManagedChannel;
 import io.qmesh.api.certs.v1.IssueRequest;
 import io.qmesh.ca.issue.Bc;
 import io.qmesh.ca.issue.TestCsrs;
+import io.qmesh.testing.CpuUse;
 import io.qmesh.testing.ServiceEndpoints;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -45,6 +43,8 @@ class CaIssueBenchmark {
     /** Callers in flight at once: the server's worker pool (one per core) does the crypto. */
     static final int CALLERS = 16;
     static final Duration RUN = Duration.ofSeconds(8);
+    /** The CA's worker threads (CertificateAuthorityService): CSR check, certificate building, signing. */
+    static final String WORKERS = "ca-issue";
 
     @KubernetesTestServer
     KubernetesServer server;
@@ -96,11 +96,11 @@ class CaIssueBenchmark {
             rate(verifyOne, Duration.ofSeconds(3), THREADS);
             rate(issueOne, Duration.ofSeconds(10), CALLERS);
             double[] before = serverSideSeconds();
-            Cpu cpuBefore = Cpu.now();
+            CpuUse cpuBefore = CpuUse.now(WORKERS, "vert.x-eventloop", "grpc-nio-worker");
             long t1 = System.nanoTime();
             double issued = rate(issueOne, RUN, CALLERS);
             double certificates = issued * (System.nanoTime() - t1) / 1e9;
-            Cpu cpu = Cpu.now().minus(cpuBefore);
+            CpuUse cpu = CpuUse.now(WORKERS, "vert.x-eventloop", "grpc-nio-worker").minus(cpuBefore);
             double[] after = serverSideSeconds();
             double serverMillis = (after[0] - before[0]) / (after[1] - before[1]) * 1000;
             long t0 = System.nanoTime();
@@ -131,14 +131,15 @@ class CaIssueBenchmark {
                     | CPU per issued certificate, whole JVM (ms) | %.2f |
                     | … in the CA's workers (CSR check, certificate, signature) | %.2f |
                     | … in gRPC event loops (server and client) | %.2f |
-                    | … outside Java threads (JIT compiler, GC) | %.2f |
+                    | … outside Java threads (JIT compiler, GC, ended threads) | %.2f |
                     | … raw sign + verify, for comparison | %.2f |
                     | `openssl speed -seconds 3 ecdsap256` (one core, sign/s, verify/s) | %s |
 
                     **Ratio issued / raw signatures: %.2f** (goal >= 0.5). Ratio issued / raw sign+verify: %.2f.
                     """, CALLERS, THREADS, THREADS, issued, signs, verifies, signPlusVerify, serverMillis, sequentialMillis,
-                    cpu.process / certificates, cpu.workers / certificates, cpu.eventLoops / certificates,
-                    (cpu.process - cpu.javaThreads) / certificates, THREADS * 1000 / signPlusVerify, openssl, issued / signs, issued / signPlusVerify);
+                    cpu.processMillis() / certificates, cpu.millis(WORKERS) / certificates,
+                    (cpu.millis("vert.x-eventloop") + cpu.millis("grpc-nio-worker")) / certificates,
+                    cpu.outsideJavaThreadsMillis() / certificates, THREADS * 1000 / signPlusVerify, openssl, issued / signs, issued / signPlusVerify);
             Path out = Path.of("target", "bench", "ca.md");
             Files.createDirectories(out.getParent());
             Files.writeString(out, md);
@@ -193,37 +194,6 @@ class CaIssueBenchmark {
             return "not parsed";
         } catch (Exception e) {
             return "openssl not available (" + e.getMessage() + ")";
-        }
-    }
-
-    /** CPU milliseconds used so far: the whole process, all its Java threads, the CA's workers, gRPC's event loops. */
-    private record Cpu(double process, double javaThreads, double workers, double eventLoops) {
-
-        static Cpu now() {
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            double all = 0;
-            double workers = 0;
-            double eventLoops = 0;
-            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-                if (info == null) {
-                    continue;
-                }
-                double millis = threads.getThreadCpuTime(info.getThreadId()) / 1e6;
-                all += millis;
-                String name = info.getThreadName();
-                if (name.startsWith("ca-issue")) {
-                    workers += millis;
-                } else if (name.startsWith("vert.x-eventloop") || name.startsWith("grpc-nio-worker")) {
-                    eventLoops += millis;
-                }
-            }
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            return new Cpu(os.getProcessCpuTime() / 1e6, all, workers, eventLoops);
-        }
-
-        Cpu minus(Cpu before) {
-            return new Cpu(process - before.process, javaThreads - before.javaThreads, workers - before.workers,
-                    eventLoops - before.eventLoops);
         }
     }
 
