@@ -14,6 +14,7 @@ import io.qmesh.api.mesh.v1.Diagnostic;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.ObjectRef;
 import io.qmesh.api.mesh.v1.PolicyEntry;
+import io.qmesh.api.mesh.v1.ServiceEndpoints;
 import io.qmesh.api.mesh.v1.WorkloadIdentity;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -50,7 +51,10 @@ public final class PolicyCompiler {
         List<PolicyEntry> entries = new ArrayList<>();
         index.inMesh(inputs.services()).forEach(s -> entries.add(PolicyEntry.newBuilder()
                 .setService(ServiceTranslator.service(s, config.clusterDomain())).build()));
-        ServiceTranslator.endpoints(index, inputs).forEach(e -> entries.add(PolicyEntry.newBuilder().setEndpoints(e).build()));
+        List<ServiceEndpoints> endpoints = ServiceTranslator.endpoints(index, inputs);
+        endpoints.forEach(e -> entries.add(PolicyEntry.newBuilder().setEndpoints(e).build()));
+        ServiceTranslator.servicelessPods(index, inputs, endpoints)
+                .forEach(p -> entries.add(PolicyEntry.newBuilder().setServicelessPod(p).build()));
         List<WorkloadIdentity> identities = ServiceTranslator.identities(index, inputs);
         identities.forEach(i -> entries.add(PolicyEntry.newBuilder().setIdentity(i).build()));
         if (settings.settings().getPermissiveTrafficPolicy()) {

@@ -60,6 +60,7 @@ public final class PolicyEntries {
             case INGRESS_BACKEND -> key(EntryKind.INGRESS_BACKEND, e.getIngressBackend().getRef());
             case DIAGNOSTIC -> new Key(EntryKind.DIAGNOSTIC, e.getDiagnostic().getResourceKind(),
                     e.getDiagnostic().getResource().getNamespace(), e.getDiagnostic().getResource().getName());
+            case SERVICELESS_POD -> key(EntryKind.SERVICELESS_POD, e.getServicelessPod().getPod());
             case ITEM_NOT_SET -> throw new IllegalArgumentException("policy entry without an item");
         };
     }
@@ -82,6 +83,7 @@ public final class PolicyEntries {
         p.getEgressRulesList().forEach(x -> all.add(PolicyEntry.newBuilder().setEgressRule(x).build()));
         p.getIngressBackendsList().forEach(x -> all.add(PolicyEntry.newBuilder().setIngressBackend(x).build()));
         p.getDiagnosticsList().forEach(x -> all.add(PolicyEntry.newBuilder().setDiagnostic(x).build()));
+        p.getServicelessPodsList().forEach(x -> all.add(PolicyEntry.newBuilder().setServicelessPod(x).build()));
         for (PolicyEntry e : all) {
             if (out.put(key(e), e) != null) {
                 throw new IllegalArgumentException("policy holds two entries with key " + key(e));
@@ -111,6 +113,7 @@ public final class PolicyEntries {
                 case EGRESS_RULE -> p.addEgressRules(e.getEgressRule());
                 case INGRESS_BACKEND -> p.addIngressBackends(e.getIngressBackend());
                 case DIAGNOSTIC -> p.addDiagnostics(e.getDiagnostic());
+                case SERVICELESS_POD -> p.addServicelessPods(e.getServicelessPod());
                 case ITEM_NOT_SET -> throw new IllegalArgumentException("policy entry without an item");
             }
         }

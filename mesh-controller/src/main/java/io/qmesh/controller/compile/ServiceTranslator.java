@@ -12,6 +12,7 @@ import io.qmesh.api.mesh.v1.Identity;
 import io.qmesh.api.mesh.v1.ObjectRef;
 import io.qmesh.api.mesh.v1.Service;
 import io.qmesh.api.mesh.v1.ServiceEndpoints;
+import io.qmesh.api.mesh.v1.ServicelessPod;
 import io.qmesh.api.mesh.v1.WorkloadIdentity;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,13 +20,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Services, their ready endpoints, and the workload identities (ServiceAccounts) of enrolled namespaces. */
+/**
+ * Services, their ready endpoints, the meshed pods that back none of them, and the workload identities
+ * (ServiceAccounts) of enrolled namespaces.
+ */
 final class ServiceTranslator {
 
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    /** The injector labels every pod it gives a sidecar with this (sidecar-injector {@code PodInjector.PROXY_UUID_LABEL}). */
+    static final String PROXY_UUID_LABEL = "qmesh.io/proxy-uuid";
     private static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
     private ServiceTranslator() {
@@ -147,6 +154,36 @@ final class ServiceTranslator {
         byService.forEach((service, endpoints) -> out.add(ServiceEndpoints.newBuilder()
                 .setService(service).addAllEndpoints(endpoints.values()).build()));
         return out;
+    }
+
+    /**
+     * Pods of enrolled namespaces that have the sidecar, are neither finished nor terminating, and are the
+     * pod of none of {@code endpoints} (the ready ones compiled above: a pod whose endpoints are all
+     * not ready is listed here until one is ready). In pod order, as the inputs are sorted.
+     */
+    static List<ServicelessPod> servicelessPods(MeshIndex index, MeshInputs inputs, List<ServiceEndpoints> endpoints) {
+        Set<ObjectRef> backing = new TreeSet<>(Refs.ORDER);
+        endpoints.forEach(s -> s.getEndpointsList().stream().filter(Endpoint::hasPod).forEach(e -> backing.add(e.getPod())));
+        List<ServicelessPod> out = new ArrayList<>();
+        for (Pod pod : index.inMesh(inputs.pods())) {
+            if (hasSidecar(pod) && !finishedOrTerminating(pod) && !backing.contains(Refs.of(pod))) {
+                out.add(ServicelessPod.newBuilder().setPod(Refs.of(pod))
+                        .setPodUid(Objects.toString(pod.getMetadata().getUid(), ""))
+                        .setIdentity(Refs.identity(pod.getMetadata().getNamespace(), serviceAccount(pod)))
+                        .build());
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasSidecar(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return labels != null && labels.containsKey(PROXY_UUID_LABEL);
+    }
+
+    private static boolean finishedOrTerminating(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase) || pod.getMetadata().getDeletionTimestamp() != null;
     }
 
     /** ServiceAccounts of enrolled namespaces, and those their pods run as. */

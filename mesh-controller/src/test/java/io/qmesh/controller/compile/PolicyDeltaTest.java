@@ -50,7 +50,8 @@ class PolicyDeltaTest {
     @Test
     void apply_deltaBetweenAnyTwoGoldenPolicies_givesTheNewPolicyAndVersion() {
         List<MeshPolicy> policies = new ArrayList<>();
-        for (String c : List.of("permissive", "smi-http-allow-deny", "split", "split-conflict", "egress", "malformed-each-kind")) {
+        for (String c : List.of("permissive", "smi-http-allow-deny", "split", "split-conflict", "egress", "malformed-each-kind",
+                "serviceless-pods")) {
             policies.add(compiled(c));
         }
         for (MeshPolicy from : policies) {
