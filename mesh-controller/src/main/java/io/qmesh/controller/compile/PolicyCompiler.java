@@ -53,7 +53,7 @@ public final class PolicyCompiler {
                 .setService(ServiceTranslator.service(s, config.clusterDomain())).build()));
         List<ServiceEndpoints> endpoints = ServiceTranslator.endpoints(index, inputs);
         endpoints.forEach(e -> entries.add(PolicyEntry.newBuilder().setEndpoints(e).build()));
-        ServiceTranslator.servicelessPods(index, inputs, endpoints)
+        ServiceTranslator.servicelessPods(index, inputs)
                 .forEach(p -> entries.add(PolicyEntry.newBuilder().setServicelessPod(p).build()));
         List<WorkloadIdentity> identities = ServiceTranslator.identities(index, inputs);
         identities.forEach(i -> entries.add(PolicyEntry.newBuilder().setIdentity(i).build()));

@@ -157,16 +157,31 @@ final class ServiceTranslator {
     }
 
     /**
-     * Pods of enrolled namespaces that have the sidecar, are neither finished nor terminating, and are the
-     * pod of none of {@code endpoints} (the ready ones compiled above: a pod whose endpoints are all
-     * not ready is listed here until one is ready). In pod order, as the inputs are sorted.
+     * Pods of enrolled namespaces that have the sidecar, are neither finished nor terminating, and back
+     * no mesh Service: no Service's selector matches them and no EndpointSlice names them, ready or not.
+     * Judged that way, a starting pod behind a Service is never listed, so its proxy group does not
+     * change when it becomes ready. In pod order, as the inputs are sorted.
      */
-    static List<ServicelessPod> servicelessPods(MeshIndex index, MeshInputs inputs, List<ServiceEndpoints> endpoints) {
-        Set<ObjectRef> backing = new TreeSet<>(Refs.ORDER);
-        endpoints.forEach(s -> s.getEndpointsList().stream().filter(Endpoint::hasPod).forEach(e -> backing.add(e.getPod())));
+    static List<ServicelessPod> servicelessPods(MeshIndex index, MeshInputs inputs) {
+        Set<ObjectRef> named = new TreeSet<>(Refs.ORDER);
+        for (EndpointSlice slice : index.inMesh(inputs.endpointSlices())) {
+            for (var e : slice.getEndpoints() == null ? List.<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint>of()
+                    : slice.getEndpoints()) {
+                var target = e.getTargetRef();
+                if (target != null && "Pod".equals(target.getKind()) && target.getName() != null) {
+                    named.add(Refs.of(Refs.orDefault(target.getNamespace(), slice.getMetadata().getNamespace()), target.getName()));
+                }
+            }
+        }
+        Map<String, List<io.fabric8.kubernetes.api.model.Service>> servicesByNamespace = new TreeMap<>();
+        index.inMesh(inputs.services()).forEach(service -> servicesByNamespace
+                .computeIfAbsent(service.getMetadata().getNamespace(), ns -> new ArrayList<>()).add(service));
         List<ServicelessPod> out = new ArrayList<>();
         for (Pod pod : index.inMesh(inputs.pods())) {
-            if (hasSidecar(pod) && !finishedOrTerminating(pod) && !backing.contains(Refs.of(pod))) {
+            // the selector check last: only pods no EndpointSlice names get that far
+            if (hasSidecar(pod) && !finishedOrTerminating(pod) && !named.contains(Refs.of(pod))
+                    && servicesByNamespace.getOrDefault(pod.getMetadata().getNamespace(), List.of()).stream()
+                            .noneMatch(service -> selects(service, pod))) {
                 out.add(ServicelessPod.newBuilder().setPod(Refs.of(pod))
                         .setPodUid(Objects.toString(pod.getMetadata().getUid(), ""))
                         .setIdentity(Refs.identity(pod.getMetadata().getNamespace(), serviceAccount(pod)))
@@ -174,6 +189,13 @@ final class ServiceTranslator {
             }
         }
         return out;
+    }
+
+    /** Whether the Service's (non-empty) selector matches the pod's labels. */
+    private static boolean selects(io.fabric8.kubernetes.api.model.Service service, Pod pod) {
+        Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return selector != null && !selector.isEmpty() && labels != null && labels.entrySet().containsAll(selector.entrySet());
     }
 
     private static boolean hasSidecar(Pod pod) {

@@ -110,11 +110,21 @@ class ServicelessPodsTest {
     }
 
     @Test
-    void compile_injectedPodWhoseOnlyEndpointIsNotReady_isListedUntilReady() {
+    void compile_injectedPodWhoseOnlyEndpointIsNotReady_isNotListed_soItsGroupStaysWhenItBecomesReady() {
         Pod starting = injected("bookstore", "bookstore-v2-starting", "11111111-0000-0000-0000-000000000003").build();
 
-        assertThat(compile(starting).getServicelessPodsList()).extracting(ServicelessPod::getPod)
-                .containsExactly(Refs.of("bookstore", "bookstore-v2-starting"));
+        assertThat(compile(starting).getServicelessPodsList()).isEmpty();
+    }
+
+    @Test
+    void compile_injectedPodSelectedByAServiceBeforeAnyEndpointSliceNamesIt_isNotListed() {
+        Pod fresh = injected("bookstore", "bookstore-v1-fresh", "11111111-0000-0000-0000-000000000009")
+                .editMetadata().addToLabels("app", "bookstore").endMetadata().build();
+        Pod unselected = injected("bookstore", "bookstore-tool", "11111111-0000-0000-0000-00000000000a")
+                .editMetadata().addToLabels("app", "tool").endMetadata().build();
+
+        assertThat(compile(fresh, unselected).getServicelessPodsList()).extracting(ServicelessPod::getPod)
+                .containsExactly(Refs.of("bookstore", "bookstore-tool"));
     }
 
     static Stream<Arguments> podsThatAreNotServiceless() {
