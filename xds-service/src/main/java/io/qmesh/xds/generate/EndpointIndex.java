@@ -5,6 +5,7 @@ import io.qmesh.api.Identity;
 import io.qmesh.api.mesh.v1.Endpoint;
 import io.qmesh.api.mesh.v1.ServiceEndpoints;
 import io.qmesh.api.mesh.v1.ServicePort;
+import io.qmesh.api.mesh.v1.ServicelessPod;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,17 +19,19 @@ import java.util.function.Supplier;
 
 /**
  * The endpoint half of a {@link PolicyIndex} — endpoints and identities per service, the meshed
- * pods and their proxy groups — carried from one policy to the next: {@link #next} redoes only the
+ * pods (those the endpoints name, and the policy's serviceless pods) and their proxy groups — carried from one policy to the next: {@link #next} redoes only the
  * services whose endpoints changed and the pods they name, so a one-endpoint change costs the same
  * in a mesh of 10 or 10,000 endpoints. Immutable: the maps are {@link CowMap}s, of which {@code next}
  * copies only the shards it changes, and the sorted groups are carried over while no pod's group changes.
  */
 final class EndpointIndex {
 
-    static final EndpointIndex EMPTY = new EndpointIndex(Map.of(), CowMap.empty(), CowMap.empty(), CowMap.empty(),
+    static final EndpointIndex EMPTY = new EndpointIndex(Map.of(), Map.of(), CowMap.empty(), CowMap.empty(), CowMap.empty(),
             CowMap.empty(), CowMap.empty(), CowMap.empty(), null);
 
     private final Map<Ref, ServiceEndpoints> byService;
+    /** Meshed pods that back no Service: each is its own pod with a group of no services and no ports. */
+    private final Map<Ref, ServicelessPod> serviceless;
     private final CowMap<Ref, Endpoints> endpoints;
     private final CowMap<Ref, Set<Identity>> identitiesOfService;
     private final CowMap<Identity, Set<Ref>> servicesOfIdentity;
@@ -38,11 +41,13 @@ final class EndpointIndex {
     /** Lazily, once; a benign race computes the same set. */
     private volatile SortedSet<ProxyGroup> groups;
 
-    private EndpointIndex(Map<Ref, ServiceEndpoints> byService, CowMap<Ref, Endpoints> endpoints,
+    private EndpointIndex(Map<Ref, ServiceEndpoints> byService, Map<Ref, ServicelessPod> serviceless,
+            CowMap<Ref, Endpoints> endpoints,
             CowMap<Ref, Set<Identity>> identitiesOfService, CowMap<Identity, Set<Ref>> servicesOfIdentity,
             CowMap<Ref, SortedSet<Ref>> servicesOfPod, CowMap<Ref, Pod> pods, CowMap<Ref, ProxyGroup> groupsByPod,
             SortedSet<ProxyGroup> groups) {
         this.byService = byService;
+        this.serviceless = serviceless;
         this.endpoints = endpoints;
         this.identitiesOfService = identitiesOfService;
         this.servicesOfIdentity = servicesOfIdentity;
@@ -52,21 +57,32 @@ final class EndpointIndex {
         this.groups = groups;
     }
 
-    /** The index of {@code all}, reusing this one for every service whose endpoints are unchanged. */
-    EndpointIndex next(List<ServiceEndpoints> all) {
+    /**
+     * The index of {@code all} endpoints and the {@code servicelessPods}, reusing this one for every
+     * service whose endpoints are unchanged and every pod that is not named by a change.
+     */
+    EndpointIndex next(List<ServiceEndpoints> all, List<ServicelessPod> servicelessPods) {
         Map<Ref, ServiceEndpoints> nextByService = new HashMap<>(all.size() * 2);
         all.forEach(se -> nextByService.put(Ref.of(se.getService()), se));
-        Set<Ref> changed = new HashSet<>();
-        nextByService.forEach((service, se) -> {
-            if (!Objects.equals(byService.get(service), se)) {
-                changed.add(service);
-            }
-        });
-        byService.keySet().stream().filter(s -> !nextByService.containsKey(s)).forEach(changed::add);
-        if (changed.isEmpty()) {
+        Map<Ref, ServicelessPod> nextServiceless = new HashMap<>(servicelessPods.size() * 2);
+        servicelessPods.forEach(p -> nextServiceless.put(Ref.of(p.getPod()), p));
+        Set<Ref> changed = changedKeys(byService, nextByService);
+        Set<Ref> changedServiceless = changedKeys(serviceless, nextServiceless);
+        if (changed.isEmpty() && changedServiceless.isEmpty()) {
             return this;
         }
-        return new Update(this).apply(changed, nextByService);
+        return new Update(this, nextServiceless).apply(changed, nextByService, changedServiceless);
+    }
+
+    private static <T> Set<Ref> changedKeys(Map<Ref, T> before, Map<Ref, T> after) {
+        Set<Ref> changed = new HashSet<>();
+        after.forEach((key, value) -> {
+            if (!Objects.equals(before.get(key), value)) {
+                changed.add(key);
+            }
+        });
+        before.keySet().stream().filter(key -> !after.containsKey(key)).forEach(changed::add);
+        return changed;
     }
 
     List<Endpoint> endpoints(Ref service) {
@@ -129,6 +145,7 @@ final class EndpointIndex {
     /** One step: editors of the previous maps; a set is copied the first time this step changes it. */
     private static final class Update {
         final SortedSet<ProxyGroup> previousGroups;
+        final Map<Ref, ServicelessPod> serviceless;
         final CowMap.Editor<Ref, Endpoints> endpoints;
         final CowMap.Editor<Ref, Set<Identity>> identitiesOfService;
         final CowMap.Editor<Identity, Set<Ref>> servicesOfIdentity;
@@ -140,8 +157,9 @@ final class EndpointIndex {
         /** Whether a pod joined, left or changed group: then the sorted groups are computed anew. */
         boolean groupsChanged;
 
-        Update(EndpointIndex from) {
+        Update(EndpointIndex from, Map<Ref, ServicelessPod> serviceless) {
             previousGroups = from.groups;
+            this.serviceless = serviceless;
             endpoints = from.endpoints.edit();
             identitiesOfService = from.identitiesOfService.edit();
             servicesOfIdentity = from.servicesOfIdentity.edit();
@@ -150,8 +168,8 @@ final class EndpointIndex {
             groupsByPod = from.groupsByPod.edit();
         }
 
-        EndpointIndex apply(Set<Ref> changed, Map<Ref, ServiceEndpoints> nextByService) {
-            Set<Ref> touchedPods = new HashSet<>();
+        EndpointIndex apply(Set<Ref> changed, Map<Ref, ServiceEndpoints> nextByService, Set<Ref> changedServiceless) {
+            Set<Ref> touchedPods = new HashSet<>(changedServiceless);
             for (Ref service : changed) {
                 Endpoints was = endpoints.get(service);
                 for (Endpoint e : was == null ? List.<Endpoint>of() : was.list) {
@@ -188,18 +206,28 @@ final class EndpointIndex {
                     servicesOfIdentity.remove(id);
                 }
             }
-            return new EndpointIndex(nextByService, endpoints.build(), identitiesOfService.build(), servicesOfIdentity.build(),
+            return new EndpointIndex(nextByService, serviceless, endpoints.build(), identitiesOfService.build(), servicesOfIdentity.build(),
                     servicesOfPod.build(), pods.build(), groupsByPod.build(), groupsChanged ? null : previousGroups);
         }
 
-        /** A pod's identity and UID from its first endpoint (services in order); its group from all of them. */
+        /**
+         * A pod's identity and UID from its first endpoint (services in order); its group from all of
+         * them. A pod that backs no service is meshed only while it is a serviceless pod of the policy.
+         */
         private void reindexPod(Ref pod) {
             SortedSet<Ref> services = servicesOfPod.getOrDefault(pod, new TreeSet<>());
             if (services.isEmpty()) {
                 servicesOfPod.remove(pod);
-                pods.remove(pod);
-                groupsChanged |= groupsByPod.get(pod) != null;
-                groupsByPod.remove(pod);
+                ServicelessPod alone = serviceless.get(pod);
+                if (alone == null) {
+                    pods.remove(pod);
+                    groupsChanged |= groupsByPod.get(pod) != null;
+                    groupsByPod.remove(pod);
+                } else {
+                    Identity identity = PolicyIndex.identity(alone.getIdentity());
+                    pods.put(pod, new Pod(pod, alone.getPodUid(), identity));
+                    group(pod, new ProxyGroup(identity, List.of(), List.of()));
+                }
                 return;
             }
             Pod first = null;
@@ -215,7 +243,10 @@ final class EndpointIndex {
                 }
             }
             pods.put(pod, first);
-            ProxyGroup group = new ProxyGroup(first.identity(), List.copyOf(services), List.copyOf(ports));
+            group(pod, new ProxyGroup(first.identity(), List.copyOf(services), List.copyOf(ports)));
+        }
+
+        private void group(Ref pod, ProxyGroup group) {
             if (!group.equals(groupsByPod.get(pod))) {
                 groupsByPod.put(pod, group);
                 groupsChanged = true;

@@ -19,6 +19,7 @@ import io.qmesh.api.mesh.v1.ServicePort;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * LDS: the outbound listener (15001, original destination; an HTTP chain per port over RDS, a TCP
@@ -33,8 +34,15 @@ public final class ListenerBuilder {
     private ListenerBuilder() {
     }
 
+    /**
+     * The group's listeners. An inbound or outbound listener with nothing to match (a pod that backs no
+     * Service; one that may call nothing, egress off) is left out: Envoy rejects a listener without
+     * filter chains, and with none on its port a redirected connection is refused, which is the policy.
+     */
     public static List<Listener> build(PolicyIndex index, ProxyGroup group, Set<Ref> reachable) {
-        return List.of(InboundListenerBuilder.build(index, group), outbound(index, group, reachable), prometheus());
+        return Stream.of(InboundListenerBuilder.build(index, group), outbound(index, group, reachable), prometheus())
+                .filter(l -> l.getFilterChainsCount() > 0 || l.hasDefaultFilterChain())
+                .toList();
     }
 
     static Listener outbound(PolicyIndex index, ProxyGroup group, Set<Ref> reachable) {

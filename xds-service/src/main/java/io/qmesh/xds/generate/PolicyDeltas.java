@@ -78,6 +78,9 @@ public final class PolicyDeltas {
         next.clearIngressBackends().addAllIngressBackends(merge(base.getIngressBackendsList(), upserts,
                 EntryKind.INGRESS_BACKEND, removals, e -> e.hasIngressBackend() ? e.getIngressBackend() : null,
                 s -> Ref.of(s.getRef())));
+        next.clearServicelessPods().addAllServicelessPods(merge(base.getServicelessPodsList(), upserts,
+                EntryKind.SERVICELESS_POD, removals, e -> e.hasServicelessPod() ? e.getServicelessPod() : null,
+                p -> Ref.of(p.getPod())));
         next.clearDiagnostics().addAllDiagnostics(merge(base.getDiagnosticsList(), upserts, EntryKind.DIAGNOSTIC,
                 removals, e -> e.hasDiagnostic() ? e.getDiagnostic() : null, d -> Ref.of(d.getResource())));
         return next.build();

@@ -51,7 +51,8 @@ public final class PolicyIndex {
         this.policy = policy;
         java.util.function.Predicate<java.util.function.Function<MeshPolicy, List<?>>> unchanged =
                 list -> previous != null && list.apply(previous.policy).equals(list.apply(policy));
-        endpoints = (previous != null ? previous.endpoints : EndpointIndex.EMPTY).next(policy.getEndpointsList());
+        endpoints = (previous != null ? previous.endpoints : EndpointIndex.EMPTY)
+                .next(policy.getEndpointsList(), policy.getServicelessPodsList());
         services = unchanged.test(MeshPolicy::getServicesList) ? previous.services
                 : byKey(policy.getServicesList(), s -> Ref.of(s.getRef()));
         if (unchanged.test(MeshPolicy::getAllowRulesList)) {
@@ -191,7 +192,7 @@ public final class PolicyIndex {
         return endpoints.pods();
     }
 
-    /** The proxy group of every meshed pod named by the endpoints. */
+    /** The proxy group of every meshed pod: those the endpoints name, and the serviceless pods. */
     public Map<Ref, ProxyGroup> groupsByPod() {
         return endpoints.groupsByPod();
     }

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Decides whether a proxy may have the configuration of the group its node claims: the pod must be
- * an endpoint in the policy, its UID must match, and the SPIFFE identity of the client certificate
+ * an endpoint or a serviceless pod in the policy, its UID must match, and the SPIFFE identity of the client certificate
  * (when mTLS is on) must be the pod's identity. A proxy can never receive another identity's config.
  */
 public final class ProxyAdmission {
@@ -26,7 +26,7 @@ public final class ProxyAdmission {
     public static Decision decide(ProxyNode node, Optional<Identity> peer, PolicyIndex index) {
         Pod pod = index.pods().get(node.pod());
         if (pod == null) {
-            return refuse("pod " + node.pod() + " is not an endpoint of the mesh policy");
+            return refuse("pod " + node.pod() + " is not a meshed pod of the mesh policy (neither an endpoint nor a serviceless pod)");
         }
         if (!node.podUid().isEmpty() && !pod.uid().isEmpty() && !node.podUid().equals(pod.uid())) {
             return refuse("pod " + node.pod() + " has UID " + pod.uid() + ", node metadata says " + node.podUid());

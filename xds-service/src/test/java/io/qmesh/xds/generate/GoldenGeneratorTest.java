@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Golden files per scenario: {@code golden/<case>/policy.yaml} (a MeshPolicy) in; the LDS, RDS, CDS
  * and EDS of every proxy group out ({@code lds.yaml} …, keyed by group). Every generated resource
- * must also pass Envoy's own {@code validate.rules} and java-control-plane's snapshot consistency check. Refresh with {@code -Dgolden.update=true}.
+ * must also pass Envoy's own {@code validate.rules}, Envoy's rule that a listener has a filter chain, and
+ * java-control-plane's snapshot consistency check. Refresh with {@code -Dgolden.update=true}.
  */
 class GoldenGeneratorTest {
 
@@ -51,6 +52,10 @@ class GoldenGeneratorTest {
                 .flatMap(List::stream)
                 .forEach(m -> ValidateRules.check(m, EnvoyYaml.TYPES).forEach(v -> violations.add(g.group().key() + " " + v))));
         assertThat(violations).as("validate.rules violations in case %s", name).isEmpty();
+        // beyond validate.rules, Envoy's listener manager refuses a TCP listener with nothing to match
+        configs.groups().values().forEach(g -> g.listeners().forEach(l -> assertThat(
+                l.getFilterChainsCount() > 0 || l.hasDefaultFilterChain())
+                .as("%s %s has a filter chain or a default one", g.group().key(), l.getName()).isTrue()));
 
         configs.groups().values().forEach(g -> assertThatCode(() -> GroupSnapshot.of(g, List.of(), null).ensureConsistent())
                 .as("snapshot consistency of %s", g.group().key()).doesNotThrowAnyException());

@@ -100,4 +100,44 @@ class IncrementalGenerationTest {
         full.groups().forEach((key, config) ->
                 assertThat(incremental.groups().get(key).sameResources(config)).as(key).isTrue());
     }
+
+    @Test
+    void servicelessPod_getsAGroupOfItsOwn_untilItBacksAService_andLeavesWithItsEntry() {
+        MeshPolicy before = TestPolicies.pairs(2).build();
+        // a job of identity client/c0 with no Service: it may call s0 as c0 may, and has no inbound listener
+        MeshPolicy withJob = before.toBuilder().addServicelessPods(TestPolicies.serviceless("client", "c0", "job-1")).build();
+        String jobGroup = "client/c0[][]";
+
+        MeshConfigs.Step appeared = MeshConfigs.of(before).next(withJob);
+
+        assertThat(appeared.regenerated()).containsExactly(jobGroup);
+        assertThat(appeared.configs().groupOf(Ref.of("client", "job-1")).orElseThrow().key()).isEqualTo(jobGroup);
+        GroupConfig job = appeared.configs().groups().get(jobGroup);
+        assertThat(job.listeners()).extracting(l -> l.getName())
+                .containsExactly(ResourceNames.OUTBOUND_LISTENER, ResourceNames.PROMETHEUS_LISTENER);
+        assertThat(job.clusters()).extracting(c -> c.getName()).contains(ResourceNames.cluster(Ref.of("app", "s0"), 8080));
+        assertThat(appeared.configs().pods().get(Ref.of("client", "job-1")).uid()).isEqualTo("uid-job-1");
+
+        // the same pod becomes an endpoint of c0 (the controller then drops its serviceless entry)
+        MeshPolicy backing = before.toBuilder()
+                .setEndpoints(1, endpoints("client", "c0", endpoint("client", "c0", "c0-pod", "10.2.0.0"),
+                        endpoint("client", "c0", "job-1", "10.2.0.9")))
+                .build();
+        MeshConfigs.Step joined = appeared.configs().next(backing);
+        assertThat(joined.removed()).containsExactly(jobGroup);
+        assertThat(joined.configs().groupOf(Ref.of("client", "job-1")).orElseThrow().key()).isEqualTo(CLIENT_0);
+
+        MeshConfigs.Step gone = appeared.configs().next(before);
+        assertThat(gone.removed()).containsExactly(jobGroup);
+        assertThat(gone.configs().groupOf(Ref.of("client", "job-1"))).isEmpty();
+        assertThat(gone.configs().pods()).doesNotContainKey(Ref.of("client", "job-1"));
+    }
+
+    @Test
+    void podThatMayCallNothing_getsNoOutboundListener_whichEnvoyWouldRefuseEmpty() {
+        MeshConfigs configs = MeshConfigs.of(TestPolicies.pairs(1).build());
+
+        assertThat(configs.groups().get("app/s0[app/s0][8080]").listeners()).extracting(l -> l.getName())
+                .containsExactly(ResourceNames.INBOUND_LISTENER, ResourceNames.PROMETHEUS_LISTENER);
+    }
 }

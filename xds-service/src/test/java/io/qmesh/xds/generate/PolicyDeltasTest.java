@@ -32,6 +32,21 @@ class PolicyDeltasTest {
     }
 
     @Test
+    void servicelessPods_areUpsertedAndRemovedByPod_inPodOrder() {
+        MeshPolicy before = TestPolicies.pairs(1).addServicelessPods(TestPolicies.serviceless("jobs", "runner", "b-job"))
+                .build();
+        MeshPolicyDelta delta = MeshPolicyDelta.newBuilder()
+                .addUpserts(PolicyEntry.newBuilder().setServicelessPod(TestPolicies.serviceless("jobs", "runner", "a-job")))
+                .addRemovals(EntryKey.newBuilder().setKind(EntryKind.SERVICELESS_POD).setRef(TestPolicies.ref("jobs", "b-job")))
+                .addUpserts(PolicyEntry.newBuilder().setServicelessPod(TestPolicies.serviceless("jobs", "runner", "c-job")))
+                .build();
+
+        MeshPolicy after = PolicyDeltas.apply(before, delta);
+
+        assertThat(after.getServicelessPodsList()).extracting(p -> p.getPod().getName()).containsExactly("a-job", "c-job");
+    }
+
+    @Test
     void version_isAContentHashIndependentOfObjectIdentity() {
         assertThat(PolicyDeltas.version(TestPolicies.pairs(2).build()))
                 .isEqualTo(PolicyDeltas.version(TestPolicies.pairs(2).build()))

@@ -51,6 +51,12 @@ public final class TestPolicies {
         return ServiceEndpoints.newBuilder().setService(ref(ns, name)).addAllEndpoints(java.util.List.of(endpoints)).build();
     }
 
+    /** A meshed pod {@code ns/pod} of identity {@code ns/sa} that backs no Service, UID {@code uid-<pod>}. */
+    public static io.qmesh.api.mesh.v1.ServicelessPod serviceless(String ns, String sa, String pod) {
+        return io.qmesh.api.mesh.v1.ServicelessPod.newBuilder().setPod(ref(ns, pod)).setPodUid("uid-" + pod)
+                .setIdentity(id(ns, sa)).build();
+    }
+
     public static AllowRule allow(String ruleNs, String ruleName, Identity source, Identity destination) {
         return AllowRule.newBuilder().setSource(ref(ruleNs, ruleName)).addSources(source).setDestination(destination).build();
     }

@@ -50,9 +50,21 @@ class ProxyAdmissionTest {
     }
 
     @Test
+    void servicelessPodOfThePolicy_isAdmittedToAGroupWithoutServices_andItsUidIsChecked() {
+        PolicyIndex index = PolicyIndex.of(TestPolicies.pairs(1).addServicelessPods(TestPolicies.serviceless("app", "s0", "job")).build());
+
+        var admitted = ProxyAdmission.decide(ProxyNode.parse(node("app/job", "app", "job", "uid-job")).node(),
+                Optional.of(Identity.of("app", "s0")), index);
+        var stale = ProxyAdmission.decide(ProxyNode.parse(node("app/job", "app", "job", "uid-old")).node(), Optional.empty(), index);
+
+        assertThat(admitted.group().key()).isEqualTo("app/s0[][]");
+        assertThat(stale.refusal()).contains("has UID uid-job, node metadata says uid-old");
+    }
+
+    @Test
     void podMissingFromThePolicy_isRefused() {
         assertThat(admit(node("app/ghost", "app", "ghost", "u"), Optional.empty()).refusal())
-                .isEqualTo("pod app/ghost is not an endpoint of the mesh policy");
+                .isEqualTo("pod app/ghost is not a meshed pod of the mesh policy (neither an endpoint nor a serviceless pod)");
     }
 
     @Test

@@ -122,7 +122,7 @@ class XdsAdsIT {
         try (TestAdsClient stranger = new TestAdsClient(FakeMeshController.xdsPort, true, "bookbuyer", "not-a-pod", "x").start()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> stranger.error() != null);
             assertThat(stranger.error()).hasMessageContaining("PERMISSION_DENIED")
-                    .hasMessageContaining("bookbuyer/not-a-pod is not an endpoint");
+                    .hasMessageContaining("bookbuyer/not-a-pod is not a meshed pod of the mesh policy");
         }
     }
 
