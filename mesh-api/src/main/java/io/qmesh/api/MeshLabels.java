@@ -9,6 +9,8 @@ public final class MeshLabels {
     public static final String SIDECAR_INJECTION = "qmesh.io/sidecar-injection";
     /** Namespace or pod annotation: {@code enabled} turns on Prometheus scraping of the sidecar. */
     public static final String METRICS = "qmesh.io/metrics";
+    /** Pod label the injector sets on every pod it gives a sidecar: the proxy's UUID (also on its bootstrap Secret). */
+    public static final String PROXY_UUID = "qmesh.io/proxy-uuid";
 
     public static final String DEFAULT_MESH_NAME = "qmesh";
     public static final String DEFAULT_TRUST_DOMAIN = "cluster.local";

@@ -1,5 +1,6 @@
 package io.qmesh.injector;
 
+import io.qmesh.api.MeshLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -52,7 +53,7 @@ public class BootstrapSecretCleanup {
             LOG.info("bootstrap Secret cleanup disabled (qmesh.injector.bootstrap-cleanup.enabled=false)");
             return;
         }
-        informer = client.pods().inAnyNamespace().withLabel(PodInjector.PROXY_UUID_LABEL).inform(new ResourceEventHandler<>() {
+        informer = client.pods().inAnyNamespace().withLabel(MeshLabels.PROXY_UUID).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
             }
@@ -77,7 +78,7 @@ public class BootstrapSecretCleanup {
 
     private void deleteSecretOf(Pod pod) {
         String namespace = pod.getMetadata().getNamespace();
-        String uuid = pod.getMetadata().getLabels().get(PodInjector.PROXY_UUID_LABEL);
+        String uuid = pod.getMetadata().getLabels().get(MeshLabels.PROXY_UUID);
         String name = PodInjector.BOOTSTRAP_SECRET_PREFIX + uuid;
         try {
             if (!client.secrets().inNamespace(namespace).withName(name).delete().isEmpty()) {

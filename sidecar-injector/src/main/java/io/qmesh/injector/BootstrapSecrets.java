@@ -1,5 +1,6 @@
 package io.qmesh.injector;
 
+import io.qmesh.api.MeshLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +31,7 @@ public class BootstrapSecrets {
         IssuedCertificate cert = certificates.take(spec.podNamespace(), spec.serviceAccount(), spec.nodeId());
         Secret secret = new SecretBuilder()
                 .withNewMetadata().withName(inject.secretName()).withNamespace(spec.podNamespace())
-                    .addToLabels(PodInjector.PROXY_UUID_LABEL, inject.proxyUuid())
+                    .addToLabels(MeshLabels.PROXY_UUID, inject.proxyUuid())
                     .addToLabels("app.kubernetes.io/managed-by", "qmesh-sidecar-injector")
                 .endMetadata()
                 .withType("Opaque")

@@ -1,5 +1,6 @@
 package io.qmesh.injector;
 
+import io.qmesh.api.MeshLabels;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -133,7 +134,7 @@ class WebhookEndpointTest {
         String uuid = ops.stream().filter(o -> o.path("path").asText().equals("/metadata/labels/qmesh.io~1proxy-uuid"))
                 .findFirst().orElseThrow().path("value").asText();
         client.pods().inNamespace(ClusterSetup.ENROLLED).resource(new PodBuilder().withNewMetadata().withName(name)
-                .addToLabels(PodInjector.PROXY_UUID_LABEL, uuid).endMetadata()
+                .addToLabels(MeshLabels.PROXY_UUID, uuid).endMetadata()
                 .withNewSpec().addNewContainer().withName("app").withImage("nginx").endContainer().endSpec().build()).create();
         return uuid;
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.qmesh.api.MeshLabels;
 import io.qmesh.api.mesh.v1.AppProtocol;
 import io.qmesh.api.mesh.v1.Endpoint;
 import io.qmesh.api.mesh.v1.EndpointPort;
@@ -31,8 +32,6 @@ import java.util.TreeSet;
 final class ServiceTranslator {
 
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-    /** The injector labels every pod it gives a sidecar with this (sidecar-injector {@code PodInjector.PROXY_UUID_LABEL}). */
-    static final String PROXY_UUID_LABEL = "qmesh.io/proxy-uuid";
     private static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
     private ServiceTranslator() {
@@ -200,7 +199,7 @@ final class ServiceTranslator {
 
     private static boolean hasSidecar(Pod pod) {
         Map<String, String> labels = pod.getMetadata().getLabels();
-        return labels != null && labels.containsKey(PROXY_UUID_LABEL);
+        return labels != null && labels.containsKey(MeshLabels.PROXY_UUID);
     }
 
     private static boolean finishedOrTerminating(Pod pod) {

@@ -47,7 +47,7 @@ class ServicelessPodsTest {
     /** A running pod the injector gave a sidecar. */
     static PodBuilder injected(String ns, String name, String uid) {
         return new PodBuilder().withNewMetadata().withNamespace(ns).withName(name).withUid(uid)
-                .addToLabels(ServiceTranslator.PROXY_UUID_LABEL, "9c1d2e3f-0000-4000-8000-" + uid.substring(uid.length() - 12))
+                .addToLabels(io.qmesh.api.MeshLabels.PROXY_UUID, "9c1d2e3f-0000-4000-8000-" + uid.substring(uid.length() - 12))
                 .endMetadata()
                 .withNewSpec().withServiceAccountName(ns).addNewContainer().withName("app").withImage("qmesh/" + ns).endContainer().endSpec()
                 .withNewStatus().withPhase("Running").withPodIP("10.244.5.5").endStatus();

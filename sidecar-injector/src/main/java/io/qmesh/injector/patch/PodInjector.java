@@ -19,7 +19,6 @@ import java.util.stream.Stream;
  */
 public final class PodInjector {
 
-    public static final String PROXY_UUID_LABEL = "qmesh.io/proxy-uuid";
     public static final String BOOTSTRAP_SECRET_PREFIX = "qmesh-bootstrap-";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,7 +76,7 @@ public final class PodInjector {
             ops.add(JsonPatchOp.replace("/spec/containers/" + r.containerIndex() + "/" + r.kind().field(),
                     JSON.valueToTree(r.probe())));
         }
-        addToMap(ops, "/metadata/labels", meta.getLabels(), Map.of(PROXY_UUID_LABEL, proxyUuid));
+        addToMap(ops, "/metadata/labels", meta.getLabels(), Map.of(MeshLabels.PROXY_UUID, proxyUuid));
         if (metrics) {
             addToMap(ops, "/metadata/annotations", meta.getAnnotations(), Map.of(
                     "prometheus.io/scrape", "true",
@@ -113,7 +112,7 @@ public final class PodInjector {
                 spec.getContainers() == null ? Stream.empty() : spec.getContainers().stream(),
                 spec.getInitContainers() == null ? Stream.empty() : spec.getInitContainers().stream());
         boolean labelled = pod.getMetadata() != null && pod.getMetadata().getLabels() != null
-                && pod.getMetadata().getLabels().containsKey(PROXY_UUID_LABEL);
+                && pod.getMetadata().getLabels().containsKey(MeshLabels.PROXY_UUID);
         return labelled || all.anyMatch(c -> SidecarContainers.ENVOY_NAME.equals(c.getName())
                 || SidecarContainers.INIT_NAME.equals(c.getName()));
     }

@@ -64,7 +64,7 @@ class PodInjectorTest {
         Pod injected = apply(pod, inject);
 
         assertThat(inject.secretName()).isEqualTo("qmesh-bootstrap-" + PodFixtures.UUID);
-        assertThat(injected.getMetadata().getLabels()).containsEntry(PodInjector.PROXY_UUID_LABEL, PodFixtures.UUID);
+        assertThat(injected.getMetadata().getLabels()).containsEntry(MeshLabels.PROXY_UUID, PodFixtures.UUID);
         assertThat(injected.getSpec().getVolumes().get(0).getSecret().getSecretName()).isEqualTo(inject.secretName());
     }
 
