@@ -1,6 +1,5 @@
 package io.qmesh.injector;
 
-import io.qmesh.api.MeshLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -8,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.qmesh.api.MeshLabels;
 import io.qmesh.injector.patch.PodInjector;
 import io.qmesh.runtime.DaemonThreads;
 import io.quarkus.runtime.ShutdownEvent;

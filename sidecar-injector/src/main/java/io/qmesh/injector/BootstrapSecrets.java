@@ -1,9 +1,9 @@
 package io.qmesh.injector;
 
-import io.qmesh.api.MeshLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qmesh.api.MeshLabels;
 import io.qmesh.injector.certs.BootstrapCertificates;
 import io.qmesh.injector.certs.CaClient;
 import io.qmesh.injector.certs.IssuedCertificate;

@@ -1,6 +1,5 @@
 package io.qmesh.injector;
 
-import io.qmesh.api.MeshLabels;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qmesh.api.MeshLabels;
 import io.qmesh.injector.certs.TestCaResource;
 import io.qmesh.injector.patch.PodInjector;
 import io.qmesh.testing.WebhookClient;
