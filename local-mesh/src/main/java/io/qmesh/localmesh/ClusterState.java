@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.qmesh.api.MeshLabels;
 import io.qmesh.api.crd.MeshResource;
 import io.qmesh.api.crd.config.MeshConfig;
 import io.qmesh.api.crd.policy.Egress;
@@ -98,18 +99,22 @@ final class ClusterState {
         });
     }
 
-    /** The Pod, and an EndpointSlice for every Service in its namespace whose selector matches its labels. */
-    void register(Workload workload) {
-        String uid = uid(workload.namespace(), workload.name());
+    /**
+     * The Pod, labelled as sidecar-injector labels the pods it gives a sidecar, and an EndpointSlice for
+     * every Service in its namespace whose selector matches its labels. Returns the pod's UID, which
+     * the API server assigns, as a kubelet's downward API would hand it to the proxy.
+     */
+    String register(Workload workload) {
         Pod pod = new PodBuilder()
-                .withNewMetadata().withNamespace(workload.namespace()).withName(workload.name()).withUid(uid)
-                .withLabels(workload.labels()).endMetadata()
+                .withNewMetadata().withNamespace(workload.namespace()).withName(workload.name())
+                .withLabels(workload.labels()).addToLabels(MeshLabels.PROXY_UUID, proxyUuid(workload))
+                .endMetadata()
                 .withNewSpec().withServiceAccountName(workload.serviceAccount())
                 .addNewContainer().withName(workload.name()).withImage("local-mesh/bookstore-demo").endContainer().endSpec()
                 .withNewStatus().withPhase("Running").withPodIP("127.0.0.1")
                 .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
                 .build();
-        client.resource(pod).createOr(NonDeletingOperation::update);
+        String uid = client.resource(pod).createOr(NonDeletingOperation::update).getMetadata().getUid();
         for (Service service : client.services().inNamespace(workload.namespace()).list().getItems()) {
             Map<String, String> selector = service.getSpec().getSelector();
             if (selector == null || selector.isEmpty() || !workload.labels().entrySet().containsAll(selector.entrySet())) {
@@ -117,11 +122,13 @@ final class ClusterState {
             }
             client.resource(slice(service, workload, uid)).createOr(NonDeletingOperation::update);
         }
+        return uid;
     }
 
-    /** The pod's uid: stable per name, so a restarted local-mesh describes the same pods. */
-    static String uid(String namespace, String name) {
-        return UUID.nameUUIDFromBytes((namespace + "/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    /** Stable per pod name, so a restarted local-mesh labels the same pods alike. */
+    private static String proxyUuid(Workload workload) {
+        return UUID.nameUUIDFromBytes((workload.namespace() + "/" + workload.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
     }
 
     private static EndpointSlice slice(Service service, Workload workload, String uid) {

@@ -84,9 +84,9 @@ final class DemoWorkloads implements AutoCloseable {
         int grpc = Ports.free();
         Path dir = layout.work().resolve("apps").resolve(app.pod());
         renew(app, dir);
-        Path bootstrap = write(dir.resolve("bootstrap.json"), bootstrap(app, dir));
-        cluster.register(new ClusterState.Workload(app.namespace(), app.pod(), app.serviceAccount(), app.labels(),
+        String uid = cluster.register(new ClusterState.Workload(app.namespace(), app.pod(), app.serviceAccount(), app.labels(),
                 Map.of("http", http, "grpc", grpc)));
+        Path bootstrap = write(dir.resolve("bootstrap.json"), bootstrap(app, uid, dir));
         List<String> command = new ArrayList<>(List.of(Processes.java(), "-jar", layout.demoJar().toString()));
         command.addAll(app.args());
         command.addAll(List.of("--http-port=" + http, "--grpc-port=" + grpc, "--identity=" + app.namespace() + "/" + app.serviceAccount(),
@@ -117,7 +117,7 @@ final class DemoWorkloads implements AutoCloseable {
     }
 
     /** grpc-xds bootstrap: ADS to xds-service, node = the pod, certificates from files, server listener names. */
-    private String bootstrap(App app, Path dir) {
+    private String bootstrap(App app, String podUid, Path dir) {
         WorkloadCertificates.Files3 files = WorkloadCertificates.files(dir);
         return """
                 {
@@ -128,7 +128,7 @@ final class DemoWorkloads implements AutoCloseable {
                   "server_listener_resource_name_template": "grpc/server?xds.resource.listening_address=%%s"
                 }
                 """.formatted(xdsAddress, app.namespace(), app.pod(), app.pod(), app.namespace(),
-                ClusterState.uid(app.namespace(), app.pod()), files.certificate(), files.key(), files.trustBundle());
+                podUid, files.certificate(), files.key(), files.trustBundle());
     }
 
     private static Path write(Path file, String content) {

@@ -52,7 +52,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * EndpointSlices as the kubelet would write them). Two Envoy-like ADS clients, one SotW and one
  * delta, connect as pod bookbuyer over mTLS with the bootstrap certificate the real CA issued for
  * its ServiceAccount, receive its configuration and ACK it; then the TrafficSplit is re-applied with
- * other weights, and a route is NACKed. xds-service's own {@code XdsAdsIT} keeps what only a test
+ * other weights, and a route is NACKed; a pod that backs no Service gets its outbound configuration. xds-service's own {@code XdsAdsIT} keeps what only a test
  * double of mesh-controller can do (exact policy deltas, a controller restart mid-stream).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -78,6 +78,8 @@ class EnvoyAdsIT {
     ClusterState cluster;
     TestAdsClient sotw;
     TestAdsClient delta;
+    /** Pod bookbuyer's UID, as the API server assigned it. */
+    String podUid;
 
     @BeforeAll
     void controlPlaneAndBookstoreMesh() throws Exception {
@@ -93,7 +95,7 @@ class EnvoyAdsIT {
         cluster.apply(layout.demoManifests().resolve("policies/traffic-targets.yaml"));
         cluster.apply(layout.demoManifests().resolve("policies/traffic-split-50-50.yaml"));
         Map<String, Integer> ports = Map.of("http", 14001, "grpc", 14002);
-        cluster.register(new ClusterState.Workload("bookbuyer", POD, "bookbuyer", Map.of("app", "bookbuyer"), ports));
+        podUid = cluster.register(new ClusterState.Workload("bookbuyer", POD, "bookbuyer", Map.of("app", "bookbuyer"), ports));
         cluster.register(new ClusterState.Workload("bookstore", "bookstore-v1-58d4c", "bookstore",
                 Map.of("app", "bookstore", "version", "v1"), ports));
         cluster.register(new ClusterState.Workload("bookstore", "bookstore-v2-7f6c8", "bookstore",
@@ -264,7 +266,7 @@ class EnvoyAdsIT {
         var noClientCertificate = TlsChannelCredentials.newBuilder().trustManager(recording).build();
         var channel = Grpc.newChannelBuilderForAddress("127.0.0.1", controlPlane.service("xds-service").grpcPort(),
                 noClientCertificate).overrideAuthority(XDS_HOST).build();
-        try (TestAdsClient anonymous = new TestAdsClient(channel, true, "bookbuyer", POD, ClusterState.uid("bookbuyer", POD)).start()) {
+        try (TestAdsClient anonymous = new TestAdsClient(channel, true, "bookbuyer", POD, podUid).start()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> anonymous.error() != null);
             assertThat(anonymous.pending()).as("responses without a client certificate").isZero();
         }
@@ -274,8 +276,40 @@ class EnvoyAdsIT {
         leaf.verify(roots.get(0).getPublicKey());
     }
 
+    @Test
+    @Order(6)
+    void podBackingNoService_getsOutboundConfigForWhatItsIdentityMayReach_andNoInboundListener() throws Exception {
+        // a client-only workload (a job): no Service selects it, so no EndpointSlice names it
+        String job = "bookbuyer-job-4x9zt";
+        String jobUid = cluster.register(new ClusterState.Workload("bookbuyer", job, "bookbuyer", Map.of("app", "bookbuyer-job"), Map.of()));
+
+        // until mesh-controller's policy names the pod, xds-service refuses it, and Envoy reconnects
+        AtomicReference<TestAdsClient> admitted = new AtomicReference<>();
+        List<TestAdsClient.Received> responses = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(PUSH_SECONDS)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            TestAdsClient attempt = client(work.resolve("bookbuyer"), job, jobUid, true);
+            List<TestAdsClient.Received> initial = new ArrayList<>();
+            try {
+                initial.addAll(drain(attempt));
+            } catch (AssertionError refused) {
+                attempt.close();
+                return false;
+            }
+            admitted.set(attempt);
+            responses.addAll(initial);
+            return true;
+        });
+        try (TestAdsClient client = admitted.get()) {
+            assertThat(responses).extracting(TestAdsClient.Received::type).containsAll(ALL_TYPES);
+            assertThat(client.accepted(TestAdsClient.LDS)).containsOnlyKeys("outbound-listener", "prometheus-listener");
+            assertThat(client.accepted(TestAdsClient.CDS)).containsKeys(APEX, V1, V2)
+                    .doesNotContainKey("bookbuyer/bookbuyer|14001|local");
+            assertThat(client.accepted(TestAdsClient.RDS)).containsKey(HTTP_ROUTES).doesNotContainKey("rds-inbound|14001");
+        }
+    }
+
     TestAdsClient client(boolean delta) throws Exception {
-        return client(work.resolve("bookbuyer"), delta);
+        return client(work.resolve("bookbuyer"), POD, podUid, delta);
     }
 
     /**
@@ -283,13 +317,18 @@ class EnvoyAdsIT {
      * certificate in {@code certificates}, the mesh trust bundle, xds-service's Service name.
      */
     TestAdsClient client(Path certificates, boolean delta) throws Exception {
+        return client(certificates, POD, podUid, delta);
+    }
+
+    /** The same, claiming {@code pod} (with its UID) of namespace bookbuyer. */
+    TestAdsClient client(Path certificates, String pod, String uid, boolean delta) throws Exception {
         WorkloadCertificates.Files3 bootstrap = WorkloadCertificates.files(certificates);
         var credentials = TlsChannelCredentials.newBuilder()
                 .keyManager(bootstrap.certificate().toFile(), bootstrap.key().toFile())
                 .trustManager(bootstrap.trustBundle().toFile()).build();
         var channel = Grpc.newChannelBuilderForAddress("127.0.0.1", controlPlane.service("xds-service").grpcPort(), credentials)
                 .overrideAuthority(XDS_HOST).build();
-        return new TestAdsClient(channel, delta, "bookbuyer", POD, ClusterState.uid("bookbuyer", POD)).followingSecrets().start();
+        return new TestAdsClient(channel, delta, "bookbuyer", pod, uid).followingSecrets().start();
     }
 
     /** Responses until every xDS type has arrived and the stream has been quiet for a second. */
