@@ -13,7 +13,9 @@ import io.qmesh.api.Identity;
 import io.qmesh.xds.proxy.ProxyAdmission;
 import io.qmesh.xds.proxy.ProxyNode;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -28,11 +30,43 @@ public class AdsService {
 
     private final XdsServer server;
     private final boolean requireClientCertificate;
+    /** Admitted streams and the group each was admitted to. */
+    private final Map<NodeTrackingObserver<?>, String> streams = new ConcurrentHashMap<>();
+    private final NodeTrackingObserver.Registry registry = new NodeTrackingObserver.Registry() {
+        @Override
+        public void admitted(NodeTrackingObserver<?> stream) {
+            streams.put(stream, server.groupOf(stream.node()));
+        }
+
+        @Override
+        public void ended(NodeTrackingObserver<?> stream) {
+            streams.remove(stream);
+        }
+    };
 
     AdsService(XdsServer server,
             @ConfigProperty(name = "qmesh.xds.require-client-certificate", defaultValue = "true") boolean requireClientCertificate) {
         this.server = server;
         this.requireClientCertificate = requireClientCertificate;
+        server.onApplied(this::closeRegrouped);
+    }
+
+    /**
+     * After a policy, ends the streams whose proxy now belongs to another group (its pod began or
+     * stopped backing a Service, its ports changed) or to none (its pod left the policy). Their
+     * watches are on the old group, which gets no more updates; Envoy reconnects and is admitted anew.
+     */
+    private void closeRegrouped() {
+        streams.forEach((stream, group) -> {
+            String now = server.groupOf(stream.node());
+            if (!now.equals(group)) {
+                String why = now.equals(XdsServer.UNKNOWN_GROUP)
+                        ? "pod is no longer in the mesh policy"
+                        : "proxy group changed from " + group + " to " + now + "; reconnect for its configuration";
+                LOG.infof("closing ADS stream proxy=%s: %s", stream.node().getId(), why);
+                stream.close(Status.UNAVAILABLE.withDescription(why));
+            }
+        });
     }
 
     public ServerServiceDefinition definition() {
@@ -55,14 +89,16 @@ public class AdsService {
         SotwNacks nacks = new SotwNacks();
         var recording = nacks.recording(responses);
         return new NodeTrackingObserver<>(responses, () -> nacks.pinning(ads.streamAggregatedResources(recording)),
-                DiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId));
+                DiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId),
+                registry);
     }
 
     StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
         Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
         var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
         return new NodeTrackingObserver<>(responses, () -> ads.deltaAggregatedResources(responses),
-                DeltaDiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId));
+                DeltaDiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId),
+                registry);
     }
 
     private Status admit(Node node, Optional<String> spiffeId) {

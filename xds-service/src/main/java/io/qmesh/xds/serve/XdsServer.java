@@ -55,6 +55,7 @@ public class XdsServer {
     private final Set<String> proxylessGroups = ConcurrentHashMap.newKeySet();
     private final List<java.util.function.Consumer<Set<Identity>>> identityListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> appliedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     XdsServer(PolicyHolder holder, SecretStore secrets, XdsMetrics metrics,
             @ConfigProperty(name = "qmesh.xds.push-threads", defaultValue = "4") int pushThreads) {
@@ -140,6 +141,7 @@ public class XdsServer {
         holder.hold(version, policy);
         Set<Identity> identities = identities();
         identityListeners.forEach(l -> l.accept(identities));
+        appliedListeners.forEach(Runnable::run);
         LOG.infof("applied policy=%s groups=%d regenerated=%d changed=%d removed=%d in %.1f ms", version,
                 step.configs().groups().size(), step.regenerated().size(), changed.size(), step.removed().size(),
                 (System.nanoTime() - received) / 1e6);
@@ -232,6 +234,11 @@ public class XdsServer {
     /** Keys of the groups that have a snapshot now (Envoy and proxyless), sorted. */
     public Set<String> groups() {
         return new TreeSet<>(snapshots.keySet());
+    }
+
+    /** Called on the policy thread after each policy has been applied (groups and snapshots are current). */
+    public void onApplied(Runnable listener) {
+        appliedListeners.add(listener);
     }
 
     /** Called with the identities of every group after each policy. */

@@ -138,6 +138,36 @@ class XdsAdsIT {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
+    @Test
+    @Order(7)
+    void proxyWhosePodChangesGroup_hasItsStreamClosed_andOnReconnectGetsItsNewGroupsConfig() throws Exception {
+        var bookbuyer = io.qmesh.api.mesh.v1.Identity.newBuilder().setNamespace("bookbuyer").setServiceAccount("bookbuyer");
+        var job = io.qmesh.api.mesh.v1.ObjectRef.newBuilder().setNamespace("bookbuyer").setName("bookbuyer-job");
+        FakeMeshController.publishDelta(PolicyEntry.newBuilder().setServicelessPod(io.qmesh.api.mesh.v1.ServicelessPod.newBuilder()
+                .setPod(job).setPodUid("uid-job").setIdentity(bookbuyer)).build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> holder.current().get().policy().getServicelessPodsCount() == 1);
+
+        try (TestAdsClient client = new TestAdsClient(FakeMeshController.xdsPort, true, "bookbuyer", "bookbuyer-job", "uid-job").start()) {
+            assertThat(TestAdsClient.names(drain(client, 4, Duration.ofSeconds(20)))).as("a pod that backs no Service")
+                    .contains("outbound-listener", ROUTES).doesNotContain("inbound-listener");
+
+            // the job's pod starts backing bookbuyer's Service: its group, and so its configuration, changes
+            var endpoints = FakeMeshController.policy.getEndpointsList().stream()
+                    .filter(e -> e.getService().getName().equals("bookbuyer")).findFirst().orElseThrow();
+            var endpoint = endpoints.getEndpoints(0).toBuilder().setPod(job).setPodUid("uid-job").setAddress("10.244.1.99");
+            FakeMeshController.publishDelta(PolicyEntry.newBuilder().setEndpoints(endpoints.toBuilder().addEndpoints(endpoint)).build());
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.error() != null);
+            assertThat(client.error()).hasMessageContaining("UNAVAILABLE")
+                    .hasMessageContaining("proxy group changed from bookbuyer/bookbuyer[][] to bookbuyer/bookbuyer[bookbuyer/bookbuyer]");
+        }
+        try (TestAdsClient reconnected = new TestAdsClient(FakeMeshController.xdsPort, true, "bookbuyer", "bookbuyer-job", "uid-job")
+                .start()) {
+            assertThat(TestAdsClient.names(drain(reconnected, 4, Duration.ofSeconds(20)))).as("as an endpoint of bookbuyer")
+                    .contains("outbound-listener", "inbound-listener");
+        }
+    }
+
     private static List<TestAdsClient.Received> drain(TestAdsClient client, int types, Duration timeout) throws InterruptedException {
         List<TestAdsClient.Received> all = new ArrayList<>();
         java.util.Set<String> seen = new java.util.TreeSet<>();
