@@ -2,8 +2,18 @@ package io.qmesh.xds.serve;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qmesh.api.mesh.v1.MeshPolicy;
+import io.qmesh.runtime.DaemonThreads;
+import io.qmesh.testing.CpuUse;
 import io.qmesh.xds.generate.MeshConfigs;
 import io.qmesh.xds.generate.TestPolicies;
 import io.qmesh.xds.policy.PolicyHolder;
@@ -15,6 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
@@ -36,9 +48,16 @@ class XdsBenchmark {
     static final int PERMISSIVE_SERVICES = Integer.getInteger("bench.xds.permissive-services", 100);
     static final int PERMISSIVE_PROXIES = 1000;
     static final int ENDPOINTS_PER_SERVICE = 10;
-    static final int WARM_UP_TOGGLES = 2;
+    /**
+     * Unmeasured every-proxy changes before the measured ones: per-group code runs once per group per
+     * change, so the JIT needs several fleet-wide changes before it has compiled it (the first one after
+     * start is reported on its own).
+     */
+    static final int WARM_UP_TOGGLES = 8;
     static final int WARM_UP_RUNS = 20;
     static final int MEASURED_TOGGLES = 10;
+    /** Thread names of the simulated Envoys (their event loop and callbacks), so their CPU is told apart from the server's. */
+    static final String ENVOYS = "simulated-envoy";
 
     @Test
     void xdsConvergenceHeapAndIncrementalCost() throws Exception {
@@ -48,15 +67,17 @@ class XdsBenchmark {
                 .append("Synthetic SMI mesh: ").append(SERVICES).append(" services × ").append(ENDPOINTS_PER_SERVICE)
                 .append(" endpoints, each service allowed to call the next two; one delta ADS client per proxy, ")
                 .append("clients and server in one JVM on this machine's cores.\n\n")
-                .append("| proxies | groups | one-endpoint change p50 / p99 | every-proxy change p50 / p99 | heap per proxy (idle gRPC stream floor) | incremental / full recompute |\n")
-                .append("|---|---|---|---|---|---|\n");
+                .append("| proxies | groups | one-endpoint change p50 / p99 | every-proxy change p50 / p99 (first after start) | CPU per every-proxy change: server / simulated Envoys / JIT+GC | heap per proxy (idle gRPC stream floor) | incremental / full recompute |\n")
+                .append("|---|---|---|---|---|---|---|\n");
         for (int proxies : fleets) {
             md.append(run(proxies, SERVICES, false).row()).append('\n');
         }
         Run permissive = run(PERMISSIVE_PROXIES, PERMISSIVE_SERVICES, true);
         md.append("\nThe every-proxy change toggles `egress_enabled` (every group's listeners, routes and clusters change); ")
                 .append(MEASURED_TOGGLES).append(" measured toggles after ").append(WARM_UP_TOGGLES)
-                .append(" unmeasured ones, 20 one-endpoint changes. Incremental / full recompute compares the medians of ")
+                .append(" unmeasured ones (the JIT compiles per-group code only after several), 20 one-endpoint changes. ")
+                .append("CPU is the process's, per measured change: the server's threads (and the benchmark's own polling), the simulated Envoys' (parsing, ")
+                .append("ACKing, their side of the connections), and what no Java thread accounts for (JIT compiler, GC). Incremental / full recompute compares the medians of ")
                 .append("`MeshConfigs.next` after one endpoint moved and `MeshConfigs.of` (all groups, on every core), both ")
                 .append("after ").append(WARM_UP_RUNS).append(" warm-up runs. Heap per proxy is the whole JVM's growth per connected ")
                 .append("client (server and client side of each connection); the floor is an idle gRPC stream's. ")
@@ -65,8 +86,9 @@ class XdsBenchmark {
                 .append("Toggling `permissive` (every group's listeners, routes, clusters and endpoints change) on a mesh of ")
                 .append(PERMISSIVE_SERVICES).append(" services × ").append(ENDPOINTS_PER_SERVICE).append(" endpoints with ")
                 .append(PERMISSIVE_PROXIES).append(" proxies (").append(permissive.groups()).append(" groups): p50 / p99 ")
-                .append(ms(permissive.p50Fleet())).append(" / ").append(ms(permissive.p99Fleet()))
-                .append(", against ").append(ms(permissive.p50Baseline())).append(" / ").append(ms(permissive.p99Baseline()))
+                .append(ms(permissive.fleet().p50())).append(" / ").append(ms(permissive.fleet().p99()))
+                .append(" (CPU per change: ").append(permissive.fleet().cpu()).append(")")
+                .append(", against ").append(ms(permissive.baseline().p50())).append(" / ").append(ms(permissive.baseline().p99()))
                 .append(" for the egress toggle on the same mesh; heap per proxy ").append(String.format(Locale.ROOT, "%.1f KB",
                         permissive.heapPerProxy() / 1024.0)).append(" with permissive off at the start.\n");
         Path out = Path.of("target/bench/xds.md");
@@ -76,12 +98,30 @@ class XdsBenchmark {
     }
 
     /** One fleet's results; the baseline is the egress toggle, measured when the fleet toggles permissive mode. */
-    record Run(int proxies, int groups, long p50One, long p99One, long p50Fleet, long p99Fleet, long p50Baseline,
-            long p99Baseline, long heapPerProxy, long floor, double incrementalPercent) {
+    record Run(int proxies, int groups, long p50One, long p99One, Toggles fleet, Toggles baseline, long heapPerProxy,
+            long floor, double incrementalPercent) {
         String row() {
-            return String.format(Locale.ROOT, "| %d | %d | %s / %s | %s / %s | %.1f KB (%.1f KB) | %.2f%% |", proxies, groups,
-                    ms(p50One), ms(p99One), ms(p50Fleet), ms(p99Fleet), heapPerProxy / 1024.0, floor / 1024.0,
-                    incrementalPercent);
+            return String.format(Locale.ROOT, "| %d | %d | %s / %s | %s / %s (%s) | %s | %.1f KB (%.1f KB) | %.2f%% |", proxies, groups,
+                    ms(p50One), ms(p99One), ms(fleet.p50()), ms(fleet.p99()), ms(fleet.first()), fleet.cpu(),
+                    heapPerProxy / 1024.0, floor / 1024.0, incrementalPercent);
+        }
+    }
+
+    /** Convergence after every-proxy changes: the first after start, the measured ones, and the CPU they took. */
+    record Toggles(long first, List<Long> measured, CpuUse cpuUse) {
+        long p50() {
+            return pct(measured, 50);
+        }
+
+        long p99() {
+            return pct(measured, 99);
+        }
+
+        String cpu() {
+            double envoys = cpuUse.millis(ENVOYS);
+            double server = cpuUse.javaThreadMillis() - envoys;
+            return String.format(Locale.ROOT, "%.0f / %.0f / %.0f ms", server / measured.size(), envoys / measured.size(),
+                    cpuUse.outsideJavaThreadsMillis() / measured.size());
         }
     }
 
@@ -107,12 +147,20 @@ class XdsBenchmark {
                 Optional.empty(), Optional.empty(), Optional.empty());
         server.start(null);
         List<TestAdsClient> clients = new ArrayList<>();
+        // the simulated Envoys' threads are named, so their CPU is not counted as the server's
+        EventLoopGroup envoyLoops = Epoll.isAvailable() ? new EpollEventLoopGroup(0, DaemonThreads.numbered(ENVOYS + "-loop"))
+                : new NioEventLoopGroup(0, DaemonThreads.numbered(ENVOYS + "-loop"));
+        Class<? extends Channel> envoyChannels = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+        // callbacks on a cached pool, like grpc-java's default executor
+        ExecutorService envoyCallbacks = Executors.newCachedThreadPool(DaemonThreads.numbered(ENVOYS));
         try {
             long heapBefore = usedHeap();
             for (int i = 0; i < proxies; i++) {
                 int service = i % services;
                 int pod = (i / services) % ENDPOINTS_PER_SERVICE;
-                clients.add(new TestAdsClient(server.port(), true, "app", "s" + service + "-p" + pod,
+                var channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+                        .eventLoopGroup(envoyLoops).channelType(envoyChannels).executor(envoyCallbacks).build();
+                clients.add(new TestAdsClient(channel, true, "app", "s" + service + "-p" + pod,
                         "uid-s" + service + "-p" + pod).counting().start());
             }
             awaitAll(clients, 0, 4, 120);
@@ -132,41 +180,50 @@ class XdsBenchmark {
                 }
                 one.add(converge(xds, current, affected));
             }
-            List<Long> egress = new ArrayList<>();
-            current = toggle(xds, current, clients, p -> p.toBuilder().setSettings(p.getSettings().toBuilder()
-                    .setEgressEnabled(!p.getSettings().getEgressEnabled())).build(), egress);
-            List<Long> fleet = egress;
+            MeshPolicy smi = current;
+            Toggles egress = toggle(xds, smi, clients, p -> p.toBuilder().setSettings(p.getSettings().toBuilder()
+                    .setEgressEnabled(!p.getSettings().getEgressEnabled())).build());
+            Toggles fleet = egress;
             if (togglePermissive) {
-                fleet = new ArrayList<>();
-                MeshPolicy smi = current;
                 MeshPolicy permissive = permissive(smi, services);
-                toggle(xds, current, clients, p -> p.getSettings().getPermissiveTrafficPolicy() ? smi : permissive, fleet);
+                fleet = toggle(xds, smi, clients, p -> p.getSettings().getPermissiveTrafficPolicy() ? smi : permissive);
             }
-            return new Run(proxies, xds.identities().size(), pct(one, 50), pct(one, 99), pct(fleet, 50), pct(fleet, 99),
-                    pct(egress, 50), pct(egress, 99), heapPerProxy, floor, 100.0 * incrementalNanos / fullNanos);
+            return new Run(proxies, xds.identities().size(), pct(one, 50), pct(one, 99), fleet, egress, heapPerProxy, floor,
+                    100.0 * incrementalNanos / fullNanos);
         } finally {
             for (TestAdsClient c : clients) {
                 c.close();
             }
             server.stop(null);
+            envoyLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            envoyCallbacks.shutdownNow();
         }
     }
 
     /**
-     * Flips a mesh setting back and forth: two unmeasured toggles first (the code paths run here for the
-     * first time, JIT), then {@link #MEASURED_TOGGLES} measured ones into {@code took}.
+     * Flips a mesh setting back and forth, an even number of times (it ends where it began):
+     * {@link #WARM_UP_TOGGLES} unmeasured toggles first (the first of them reported as the first after
+     * start), then {@link #MEASURED_TOGGLES} measured ones, with the CPU they used.
      */
-    private static MeshPolicy toggle(XdsServer xds, MeshPolicy policy, List<TestAdsClient> clients,
-            java.util.function.UnaryOperator<MeshPolicy> flip, List<Long> took) throws Exception {
+    private static Toggles toggle(XdsServer xds, MeshPolicy policy, List<TestAdsClient> clients,
+            java.util.function.UnaryOperator<MeshPolicy> flip) throws Exception {
         MeshPolicy current = policy;
+        long first = 0;
+        List<Long> measured = new ArrayList<>();
+        CpuUse before = null;
         for (int round = 0; round < WARM_UP_TOGGLES + MEASURED_TOGGLES; round++) {
+            if (round == WARM_UP_TOGGLES) {
+                before = CpuUse.now(ENVOYS);
+            }
             current = flip.apply(current);
             long nanos = converge(xds, current, clients);
-            if (round >= WARM_UP_TOGGLES) {
-                took.add(nanos);
+            if (round == 0) {
+                first = nanos;
+            } else if (round >= WARM_UP_TOGGLES) {
+                measured.add(nanos);
             }
         }
-        return current;
+        return new Toggles(first, measured, CpuUse.now(ENVOYS).minus(before));
     }
 
     /** Applies the policy and waits until every affected client has received a response after it. */
