@@ -19,9 +19,10 @@ import java.util.function.Supplier;
 
 /**
  * The endpoint half of a {@link PolicyIndex} — endpoints and identities per service, the meshed
- * pods (those the endpoints name, and the policy's serviceless pods) and their proxy groups — carried from one policy to the next: {@link #next} redoes only the
- * services whose endpoints changed and the pods they name, so a one-endpoint change costs the same
- * in a mesh of 10 or 10,000 endpoints. Immutable: the maps are {@link CowMap}s, of which {@code next}
+ * pods (those the endpoints name, and the policy's serviceless pods) and their proxy groups —
+ * carried from one policy to the next: {@link #next} redoes only the services whose endpoints
+ * changed and the pods they name, so a one-endpoint change costs the same in a mesh of 10 or
+ * 10,000 endpoints. Immutable: the maps are {@link CowMap}s, of which {@code next}
  * copies only the shards it changes, and the sorted groups are carried over while no pod's group changes.
  */
 final class EndpointIndex {
@@ -206,8 +207,9 @@ final class EndpointIndex {
                     servicesOfIdentity.remove(id);
                 }
             }
-            return new EndpointIndex(nextByService, serviceless, endpoints.build(), identitiesOfService.build(), servicesOfIdentity.build(),
-                    servicesOfPod.build(), pods.build(), groupsByPod.build(), groupsChanged ? null : previousGroups);
+            return new EndpointIndex(nextByService, serviceless, endpoints.build(), identitiesOfService.build(),
+                    servicesOfIdentity.build(), servicesOfPod.build(), pods.build(), groupsByPod.build(),
+                    groupsChanged ? null : previousGroups);
         }
 
         /**
