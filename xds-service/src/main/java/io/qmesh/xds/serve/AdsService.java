@@ -29,6 +29,7 @@ public class AdsService {
     private static final Logger LOG = Logger.getLogger(AdsService.class);
 
     private final XdsServer server;
+    private final XdsMetrics metrics;
     private final boolean requireClientCertificate;
     /** Admitted streams and the group each was admitted to. */
     private final Map<NodeTrackingObserver<?>, String> streams = new ConcurrentHashMap<>();
@@ -44,9 +45,10 @@ public class AdsService {
         }
     };
 
-    AdsService(XdsServer server,
+    AdsService(XdsServer server, XdsMetrics metrics,
             @ConfigProperty(name = "qmesh.xds.require-client-certificate", defaultValue = "true") boolean requireClientCertificate) {
         this.server = server;
+        this.metrics = metrics;
         this.requireClientCertificate = requireClientCertificate;
         server.onApplied(this::closeRegrouped);
     }
@@ -65,6 +67,7 @@ public class AdsService {
                         : "proxy group changed from " + group + " to " + now + "; reconnect for its configuration";
                 LOG.infof("closing ADS stream proxy=%s: %s", stream.node().getId(), why);
                 stream.close(Status.UNAVAILABLE.withDescription(why));
+                metrics.regrouped();
             }
         });
     }

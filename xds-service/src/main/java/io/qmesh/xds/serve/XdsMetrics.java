@@ -34,6 +34,7 @@ public class XdsMetrics {
     private final Map<String, Counter> nacks = new ConcurrentHashMap<>();
     private final Timer convergence;
     private final Timer generate;
+    private final Counter regrouped;
     private final AtomicLong servingNotAfter = new AtomicLong();
     private final AtomicBoolean servingGauge = new AtomicBoolean();
 
@@ -52,10 +53,17 @@ public class XdsMetrics {
                 .description("Time to regenerate the proxy groups a MeshPolicy update touched")
                 .publishPercentileHistogram()
                 .register(registry);
+        regrouped = Counter.builder("qmesh.xds.streams.regrouped")
+                .description("ADS streams the server closed because the proxy's pod changed group or left the policy")
+                .register(registry);
         for (String type : TYPES) {
             pushes(type);
             nacks(type);
         }
+    }
+
+    public void regrouped() {
+        regrouped.increment();
     }
 
     /**

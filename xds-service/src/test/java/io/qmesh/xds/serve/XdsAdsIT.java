@@ -160,6 +160,7 @@ class XdsAdsIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> client.error() != null);
             assertThat(client.error()).hasMessageContaining("UNAVAILABLE")
                     .hasMessageContaining("proxy group changed from bookbuyer/bookbuyer[][] to bookbuyer/bookbuyer[bookbuyer/bookbuyer]");
+            given().get("/q/metrics").then().body(containsString("qmesh_xds_streams_regrouped_total 1.0"));
         }
         try (TestAdsClient reconnected = new TestAdsClient(FakeMeshController.xdsPort, true, "bookbuyer", "bookbuyer-job", "uid-job")
                 .start()) {
