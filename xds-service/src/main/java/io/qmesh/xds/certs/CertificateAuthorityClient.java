@@ -167,7 +167,6 @@ public class CertificateAuthorityClient implements AutoCloseable {
         }
     }
 
-
     private void watchTrustBundle() {
         if (closed) {
             return;

@@ -53,8 +53,6 @@ public class XdsServer {
     private volatile MeshConfigs proxyless = MeshConfigs.emptyProxyless();
     /** Groups with a proxyless workload connected: only these get (and keep regenerating) proxyless configuration. */
     private final Set<String> proxylessGroups = ConcurrentHashMap.newKeySet();
-    private final List<java.util.function.Consumer<Set<Identity>>> identityListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Runnable> appliedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     XdsServer(PolicyHolder holder, SecretStore secrets, XdsMetrics metrics,
@@ -139,8 +137,6 @@ public class XdsServer {
         }
         metrics.groups(snapshots.size());
         holder.hold(version, policy);
-        Set<Identity> identities = identities();
-        identityListeners.forEach(l -> l.accept(identities));
         appliedListeners.forEach(Runnable::run);
         LOG.infof("applied policy=%s groups=%d regenerated=%d changed=%d removed=%d in %.1f ms", version,
                 step.configs().groups().size(), step.regenerated().size(), changed.size(), step.removed().size(),
@@ -241,9 +237,9 @@ public class XdsServer {
         appliedListeners.add(listener);
     }
 
-    /** Called with the identities of every group after each policy. */
+    /** Called with the identities of every group now, and again after each policy. */
     public void onIdentities(java.util.function.Consumer<Set<Identity>> listener) {
-        identityListeners.add(listener);
+        onApplied(() -> listener.accept(identities()));
         listener.accept(identities());
     }
 
