@@ -25,8 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
@@ -69,8 +67,11 @@ class XdsBenchmark {
                 .append("clients and server in one JVM on this machine's cores.\n\n")
                 .append("| proxies | groups | one-endpoint change p50 / p99 | every-proxy change p50 / p99 (first after start) | CPU per every-proxy change: server / simulated Envoys / JIT+GC | heap per proxy (idle gRPC stream floor) | incremental / full recompute |\n")
                 .append("|---|---|---|---|---|---|---|\n");
+        List<String> pauses = new ArrayList<>();
         for (int proxies : fleets) {
-            md.append(run(proxies, SERVICES, false).row()).append('\n');
+            Run run = run(proxies, SERVICES, false);
+            md.append(run.row()).append('\n');
+            pauses.add(run.fleet().gc() + " at " + proxies + " proxies");
         }
         Run permissive = run(PERMISSIVE_PROXIES, PERMISSIVE_SERVICES, true);
         md.append("\nThe every-proxy change toggles `egress_enabled` (every group's listeners, routes and clusters change); ")
@@ -81,6 +82,8 @@ class XdsBenchmark {
                 .append("`MeshConfigs.next` after one endpoint moved and `MeshConfigs.of` (all groups, on every core), both ")
                 .append("after ").append(WARM_UP_RUNS).append(" warm-up runs. Heap per proxy is the whole JVM's growth per connected ")
                 .append("client (server and client side of each connection); the floor is an idle gRPC stream's. ")
+                .append("The JVM runs the collector xds-service is deployed with (").append(GcPauses.collectors())
+                .append("); its pauses during the measured every-proxy changes: ").append(String.join("; ", pauses)).append('.')
                 .append("\n\n**Permissive mode** gives every group every service, so its configuration is O(groups × ")
                 .append("services): at 1,000 services that is about a million clusters, which this machine cannot hold. ")
                 .append("Toggling `permissive` (every group's listeners, routes, clusters and endpoints change) on a mesh of ")
@@ -108,7 +111,7 @@ class XdsBenchmark {
     }
 
     /** Convergence after every-proxy changes: the first after start, the measured ones, and the CPU they took. */
-    record Toggles(long first, List<Long> measured, CpuUse cpuUse) {
+    record Toggles(long first, List<Long> measured, CpuUse cpuUse, GcPauses gc) {
         long p50() {
             return pct(measured, 50);
         }
@@ -151,15 +154,15 @@ class XdsBenchmark {
         EventLoopGroup envoyLoops = Epoll.isAvailable() ? new EpollEventLoopGroup(0, DaemonThreads.numbered(ENVOYS + "-loop"))
                 : new NioEventLoopGroup(0, DaemonThreads.numbered(ENVOYS + "-loop"));
         Class<? extends Channel> envoyChannels = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
-        // callbacks on a cached pool, like grpc-java's default executor
-        ExecutorService envoyCallbacks = Executors.newCachedThreadPool(DaemonThreads.numbered(ENVOYS));
         try {
             long heapBefore = usedHeap();
             for (int i = 0; i < proxies; i++) {
                 int service = i % services;
                 int pod = (i / services) % ENDPOINTS_PER_SERVICE;
+                // each response is handled on its connection's event loop (no hop to a callback pool),
+                // as Envoy handles xDS on its main thread
                 var channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                        .eventLoopGroup(envoyLoops).channelType(envoyChannels).executor(envoyCallbacks).build();
+                        .eventLoopGroup(envoyLoops).channelType(envoyChannels).directExecutor().build();
                 clients.add(new TestAdsClient(channel, true, "app", "s" + service + "-p" + pod,
                         "uid-s" + service + "-p" + pod).counting().start());
             }
@@ -196,7 +199,6 @@ class XdsBenchmark {
             }
             server.stop(null);
             envoyLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            envoyCallbacks.shutdownNow();
         }
     }
 
@@ -211,9 +213,11 @@ class XdsBenchmark {
         long first = 0;
         List<Long> measured = new ArrayList<>();
         CpuUse before = null;
+        GcPauses gcBefore = null;
         for (int round = 0; round < WARM_UP_TOGGLES + MEASURED_TOGGLES; round++) {
             if (round == WARM_UP_TOGGLES) {
                 before = CpuUse.now(ENVOYS);
+                gcBefore = GcPauses.now();
             }
             current = flip.apply(current);
             long nanos = converge(xds, current, clients);
@@ -223,7 +227,33 @@ class XdsBenchmark {
                 measured.add(nanos);
             }
         }
-        return new Toggles(first, measured, CpuUse.now(ENVOYS).minus(before));
+        return new Toggles(first, measured, CpuUse.now(ENVOYS).minus(before), GcPauses.now().minus(gcBefore));
+    }
+
+    /** Collections of every collector so far and the time they took (stop-the-world pauses, for the Parallel GC). */
+    record GcPauses(long count, long millis) {
+        static GcPauses now() {
+            long count = 0;
+            long millis = 0;
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                count += Math.max(0, gc.getCollectionCount());
+                millis += Math.max(0, gc.getCollectionTime());
+            }
+            return new GcPauses(count, millis);
+        }
+
+        GcPauses minus(GcPauses before) {
+            return new GcPauses(count - before.count, millis - before.millis);
+        }
+
+        static String collectors() {
+            return String.join(", ", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d pauses, %.1f ms on average", count, count == 0 ? 0.0 : (double) millis / count);
+        }
     }
 
     /** Applies the policy and waits until every affected client has received a response after it. */
@@ -331,11 +361,13 @@ class XdsBenchmark {
         return times[runs / 2];
     }
 
+    /** The heap in use right after a full GC (read at once: background threads refill the young generation within milliseconds). */
     private static long usedHeap() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);
         }
+        System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
