@@ -252,7 +252,8 @@ class XdsBenchmark {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d pauses, %.1f ms on average", count, count == 0 ? 0.0 : (double) millis / count);
+            return String.format(Locale.ROOT, "%d %s, %.1f ms on average", count, count == 1 ? "pause" : "pauses",
+                    count == 0 ? 0.0 : (double) millis / count);
         }
     }
 
