@@ -19,10 +19,12 @@ public class BootstrapSecrets {
 
     private final KubernetesClient client;
     private final BootstrapCertificates certificates;
+    private final BootstrapSecretCleanup cleanup;
 
-    public BootstrapSecrets(KubernetesClient client, BootstrapCertificates certificates) {
+    public BootstrapSecrets(KubernetesClient client, BootstrapCertificates certificates, BootstrapSecretCleanup cleanup) {
         this.client = client;
         this.certificates = certificates;
+        this.cleanup = cleanup;
     }
 
     /** The Secret for an injection; {@code create} false (dry run) builds it without writing. */
@@ -40,9 +42,11 @@ public class BootstrapSecrets {
                 .addToStringData("tls.key", cert.privateKeyPem())
                 .addToStringData("ca.crt", cert.trustBundlePem())
                 .build();
-        if (create) {
-            return client.secrets().inNamespace(spec.podNamespace()).resource(secret).create();
+        if (!create) {
+            return secret;
         }
-        return secret;
+        Secret created = client.secrets().inNamespace(spec.podNamespace()).resource(secret).create();
+        cleanup.expectPod(spec.podNamespace(), inject.proxyUuid());
+        return created;
     }
 }

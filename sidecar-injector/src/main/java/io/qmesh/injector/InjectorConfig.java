@@ -25,6 +25,8 @@ public interface InjectorConfig {
 
     Sidecar sidecar();
 
+    BootstrapCleanup bootstrapCleanup();
+
     interface Webhook {
         /** HTTPS port of /mutate-pod-creation. */
         @WithDefault("9443")
@@ -48,6 +50,16 @@ public interface InjectorConfig {
         /** Also answer POST /noop with {} on the same server: the floor of the webhook benchmark. */
         @WithDefault("false")
         boolean noopEndpoint();
+    }
+
+    /** When bootstrap Secrets are deleted ({@link BootstrapSecretCleanup}). */
+    interface BootstrapCleanup {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** A bootstrap Secret whose pod does not exist this long after its admission is deleted (the pod's creation failed). */
+        @WithDefault("2m")
+        Duration orphanGrace();
     }
 
     interface Ca {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -125,7 +126,42 @@ class WebhookEndpointTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> secrets.withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + gone).get() == null);
         assertThat(secrets.withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + stays).get()).isNotNull();
-        assertThat(given().get("/q/metrics").asString()).contains("qmesh_injector_bootstrap_secrets_deleted_total");
+        assertThat(given().get("/q/metrics").asString())
+                .containsPattern("qmesh_injector_bootstrap_secrets_deleted_total\\{[^}]*reason=\"pod_deleted\"[^}]*\\} [1-9]");
+    }
+
+    @Test
+    void createdPod_ownsItsBootstrapSecret_soKubernetesDeletesItWithThePod() throws Exception {
+        String uuid = admitAndCreate("web-owner");
+        Pod pod = client.pods().inNamespace(ClusterSetup.ENROLLED).withName("web-owner").get();
+        var secret = client.secrets().inNamespace(ClusterSetup.ENROLLED).withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + uuid);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !secret.get().getMetadata().getOwnerReferences().isEmpty());
+        assertThat(secret.get().getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+            assertThat(owner.getKind()).isEqualTo("Pod");
+            assertThat(owner.getApiVersion()).isEqualTo("v1");
+            assertThat(owner.getName()).isEqualTo("web-owner");
+            assertThat(owner.getUid()).isNotBlank().isEqualTo(pod.getMetadata().getUid());
+        });
+        // still the Secret the webhook wrote: the merge patch only added the owner
+        assertThat(data(secret.get(), "bootstrap.yaml")).contains("pod_name: web-owner");
+    }
+
+    @Test
+    void secretOfAPodNeverCreated_isDeletedAfterTheGracePeriod_andCreatedPodsSecretsStay() throws Exception {
+        List<JsonNode> ops = patch(post(review("uid-never", ClusterSetup.ENROLLED, pod("web-never"))));
+        String never = ops.stream().filter(o -> o.path("path").asText().equals("/metadata/labels/qmesh.io~1proxy-uuid"))
+                .findFirst().orElseThrow().path("value").asText();
+        String created = admitAndCreate("web-created");
+        var secrets = client.secrets().inNamespace(ClusterSetup.ENROLLED);
+        assertThat(secrets.withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + never).get()).isNotNull();
+
+        // test grace period: 3 s (application.properties)
+        await().atMost(Duration.ofSeconds(15)).until(() -> secrets.withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + never).get() == null);
+        Thread.sleep(1000);
+        assertThat(secrets.withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + created).get()).isNotNull();
+        assertThat(given().get("/q/metrics").asString())
+                .containsPattern("qmesh_injector_bootstrap_secrets_deleted_total\\{[^}]*reason=\"pod_not_created\"[^}]*\\} [1-9]");
     }
 
     /** Admits a pod and creates it with the labels the patch gave it, as the API server would; its proxy uuid. */
