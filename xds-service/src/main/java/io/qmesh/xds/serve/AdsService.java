@@ -90,8 +90,8 @@ public class AdsService {
         Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
         var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
         SotwNacks nacks = new SotwNacks();
-        var recording = nacks.recording(responses);
-        return new NodeTrackingObserver<>(responses, () -> nacks.pinning(ads.streamAggregatedResources(recording)),
+        var stream = new ResponseStream<>(responses, nacks::sent);
+        return new NodeTrackingObserver<>(stream, () -> nacks.pinning(ads.streamAggregatedResources(stream)),
                 DiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId),
                 registry);
     }
@@ -99,7 +99,8 @@ public class AdsService {
     StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
         Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
         var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
-        return new NodeTrackingObserver<>(responses, () -> ads.deltaAggregatedResources(responses),
+        var stream = new ResponseStream<>(responses, response -> { });
+        return new NodeTrackingObserver<>(stream, () -> ads.deltaAggregatedResources(stream),
                 DeltaDiscoveryRequest::getNode, (r, n) -> r.toBuilder().setNode(n).build(), node -> admit(node, spiffeId),
                 registry);
     }

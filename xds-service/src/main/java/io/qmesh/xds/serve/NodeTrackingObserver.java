@@ -27,7 +27,7 @@ final class NodeTrackingObserver<Q> implements StreamObserver<Q> {
         void ended(NodeTrackingObserver<?> stream);
     }
 
-    private final StreamObserver<?> responses;
+    private final ResponseStream<?> responses;
     private final Function<Q, Node> nodeOf;
     private final BiFunction<Q, Node, Q> withNode;
     private final Admission admission;
@@ -37,7 +37,7 @@ final class NodeTrackingObserver<Q> implements StreamObserver<Q> {
     /** Refused, closed by the server, or ended by the proxy: nothing more reaches java-control-plane. */
     private boolean ended;
 
-    NodeTrackingObserver(StreamObserver<?> responses, java.util.function.Supplier<StreamObserver<Q>> delegateFactory,
+    NodeTrackingObserver(ResponseStream<?> responses, java.util.function.Supplier<StreamObserver<Q>> delegateFactory,
             Function<Q, Node> nodeOf, BiFunction<Q, Node, Q> withNode, Admission admission, Registry registry) {
         this.responses = responses;
         // created now: java-control-plane registers its cancel handler during the initial call
@@ -53,11 +53,15 @@ final class NodeTrackingObserver<Q> implements StreamObserver<Q> {
         return node;
     }
 
-    /** Ends the stream from the server side with {@code status}; java-control-plane drops its watches. */
+    /**
+     * Ends the stream from the server side with {@code status}; java-control-plane drops its watches
+     * (told CANCELLED, which it does not log as an error: the close is ours, not a failure).
+     */
     synchronized void close(Status status) {
         if (!ended) {
             ended = true;
-            delegate.onError(status.asRuntimeException());
+            responses.onError(status.asRuntimeException());
+            delegate.onError(Status.CANCELLED.withDescription(status.getDescription()).asRuntimeException());
             registry.ended(this);
         }
     }

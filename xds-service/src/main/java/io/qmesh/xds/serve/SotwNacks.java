@@ -2,7 +2,6 @@ package io.qmesh.xds.serve;
 
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,66 +22,9 @@ final class SotwNacks {
 
     private final Map<String, Sent> lastSentByType = new ConcurrentHashMap<>();
 
-    /** The stream's responses, remembering the nonce and version of the last one sent per type. */
-    ServerCallStreamObserver<DiscoveryResponse> recording(StreamObserver<DiscoveryResponse> responses) {
-        ServerCallStreamObserver<DiscoveryResponse> call = (ServerCallStreamObserver<DiscoveryResponse>) responses;
-        return new ServerCallStreamObserver<>() {
-            @Override
-            public void onNext(DiscoveryResponse response) {
-                lastSentByType.put(response.getTypeUrl(), new Sent(response.getNonce(), response.getVersionInfo()));
-                call.onNext(response);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                call.onError(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                call.onCompleted();
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return call.isCancelled();
-            }
-
-            @Override
-            public void setOnCancelHandler(Runnable onCancelHandler) {
-                call.setOnCancelHandler(onCancelHandler);
-            }
-
-            @Override
-            public void setCompression(String compression) {
-                call.setCompression(compression);
-            }
-
-            @Override
-            public boolean isReady() {
-                return call.isReady();
-            }
-
-            @Override
-            public void setOnReadyHandler(Runnable onReadyHandler) {
-                call.setOnReadyHandler(onReadyHandler);
-            }
-
-            @Override
-            public void disableAutoInboundFlowControl() {
-                call.disableAutoInboundFlowControl();
-            }
-
-            @Override
-            public void request(int count) {
-                call.request(count);
-            }
-
-            @Override
-            public void setMessageCompression(boolean enable) {
-                call.setMessageCompression(enable);
-            }
-        };
+    /** To be told of each response sent on the stream: remembers its nonce and version per type. */
+    void sent(DiscoveryResponse response) {
+        lastSentByType.put(response.getTypeUrl(), new Sent(response.getNonce(), response.getVersionInfo()));
     }
 
     /** The stream's requests, each NACK carrying the version it rejects. */
