@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * synthetic SMI mesh of M services × 10 endpoints where each service may call the next two.
  * Reports convergence after a one-endpoint change and after a change that touches every proxy,
  * heap per connected proxy, and the cost of an incremental step relative to a full recompute.
- * {@code -Dbench.xds.proxies=1000,5000} picks the fleet sizes (default 1000).
+ * {@code -Dbench.xds.proxies=1000,5000} picks the fleet sizes (default 1000), {@code -Dbench.xds.permissive-proxies}
+ * those of the permissive toggle on a smaller mesh.
  */
 @Tag("bench")
 class XdsBenchmark {
@@ -44,7 +45,6 @@ class XdsBenchmark {
     static final int SERVICES = Integer.getInteger("bench.xds.services", 1000);
     /** Permissive mode gives every group every service: measured on a smaller mesh (O(groups × services)). */
     static final int PERMISSIVE_SERVICES = Integer.getInteger("bench.xds.permissive-services", 100);
-    static final int PERMISSIVE_PROXIES = 1000;
     static final int ENDPOINTS_PER_SERVICE = 10;
     /**
      * Unmeasured every-proxy changes before the measured ones: per-group code runs once per group per
@@ -59,8 +59,7 @@ class XdsBenchmark {
 
     @Test
     void xdsConvergenceHeapAndIncrementalCost() throws Exception {
-        List<Integer> fleets = Arrays.stream(System.getProperty("bench.xds.proxies", "1000").split(","))
-                .map(String::trim).map(Integer::parseInt).toList();
+        List<Integer> fleets = sizes("bench.xds.proxies");
         StringBuilder md = new StringBuilder("## xds-service\n\n")
                 .append("Synthetic SMI mesh: ").append(SERVICES).append(" services × ").append(ENDPOINTS_PER_SERVICE)
                 .append(" endpoints, each service allowed to call the next two; one delta ADS client per proxy, ")
@@ -73,7 +72,10 @@ class XdsBenchmark {
             md.append(run.row()).append('\n');
             pauses.add(run.fleet().gc() + " at " + proxies + " proxies");
         }
-        Run permissive = run(PERMISSIVE_PROXIES, PERMISSIVE_SERVICES, true);
+        List<Run> permissive = new ArrayList<>();
+        for (int proxies : sizes("bench.xds.permissive-proxies")) {
+            permissive.add(run(proxies, PERMISSIVE_SERVICES, true));
+        }
         md.append("\nThe every-proxy change toggles `egress_enabled` (every group's listeners, routes and clusters change); ")
                 .append(MEASURED_TOGGLES).append(" measured toggles after ").append(WARM_UP_TOGGLES)
                 .append(" unmeasured ones (the JIT compiles per-group code only after several), 20 one-endpoint changes. ")
@@ -87,13 +89,14 @@ class XdsBenchmark {
                 .append("\n\n**Permissive mode** gives every group every service, so its configuration is O(groups × ")
                 .append("services). ").append(permissiveAtFullMesh())
                 .append("Toggling `permissive` (every group's listeners, routes, clusters and endpoints change) on a mesh of ")
-                .append(PERMISSIVE_SERVICES).append(" services × ").append(ENDPOINTS_PER_SERVICE).append(" endpoints with ")
-                .append(PERMISSIVE_PROXIES).append(" proxies (").append(permissive.groups()).append(" groups): p50 / p99 ")
-                .append(ms(permissive.fleet().p50())).append(" / ").append(ms(permissive.fleet().p99()))
-                .append(" (CPU per change: ").append(permissive.fleet().cpu()).append(")")
-                .append(", against ").append(ms(permissive.baseline().p50())).append(" / ").append(ms(permissive.baseline().p99()))
-                .append(" for the egress toggle on the same mesh; heap per proxy ").append(String.format(Locale.ROOT, "%.1f KB",
-                        permissive.heapPerProxy() / 1024.0)).append(" with permissive off at the start.\n");
+                .append(PERMISSIVE_SERVICES).append(" services × ").append(ENDPOINTS_PER_SERVICE).append(" endpoints:\n\n")
+                .append("| proxies | groups | permissive toggle p50 / p99 | CPU per toggle: server / simulated Envoys / JIT+GC | GC pauses during the toggles | egress toggle p50 / p99, same mesh | heap per proxy, permissive off |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (Run run : permissive) {
+            md.append(String.format(Locale.ROOT, "| %d | %d | %s / %s | %s | %s | %s / %s | %.1f KB |%n", run.proxies(), run.groups(),
+                    ms(run.fleet().p50()), ms(run.fleet().p99()), run.fleet().cpu(), run.fleet().gc(), ms(run.baseline().p50()),
+                    ms(run.baseline().p99()), run.heapPerProxy() / 1024.0));
+        }
         Path out = Path.of("target/bench/xds.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, md.toString());
@@ -389,6 +392,11 @@ class XdsBenchmark {
         }
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Fleet sizes from a comma-separated property (default 1000). */
+    private static List<Integer> sizes(String property) {
+        return Arrays.stream(System.getProperty(property, "1000").split(",")).map(String::trim).map(Integer::parseInt).toList();
     }
 
     private static long pct(List<Long> values, int p) {
