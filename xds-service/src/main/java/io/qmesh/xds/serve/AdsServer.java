@@ -7,7 +7,6 @@ import io.grpc.netty.NettyServerBuilder;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.qmesh.runtime.DaemonThreads;
 import io.qmesh.runtime.tls.Pem;
 import io.qmesh.runtime.tls.ReloadingKeyManager;
 import io.qmesh.runtime.tls.ReloadingTrustManager;
