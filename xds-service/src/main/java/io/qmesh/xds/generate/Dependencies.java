@@ -1,6 +1,8 @@
 package io.qmesh.xds.generate;
 
 import io.qmesh.api.Identity;
+import io.qmesh.api.mesh.v1.IngressBackend;
+import io.qmesh.api.mesh.v1.IngressSource;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -11,7 +13,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code settings} — mesh-wide settings (every group)</li>
  *   <li>{@code service:<ref>}, {@code endpoints:<ref>}, {@code split:<ref>}, {@code uts:<ref>},
- *       {@code ingress:<ref>} — per service</li>
+ *       {@code ingress:<ref>} — per service (endpoints also of the Services an IngressBackend to a local
+ *       service allows)</li>
  *   <li>{@code rules-to:<id>}, {@code rules-from:<id>}, {@code retry-from:<id>}, {@code egress-from:<id>},
  *       {@code backs:<id>} (the set of services an identity backs)</li>
  *   <li>{@code service-set} — services added or removed (permissive groups)</li>
@@ -48,6 +51,11 @@ public final class Dependencies {
             keys.add(service(local));
             keys.add(trafficSetting(local));
             keys.add(ingress(local));
+            // an IngressBackend that allows a Service's pods allows their addresses (InboundListenerBuilder)
+            for (IngressBackend ingress : index.ingressTo(local)) {
+                ingress.getSourcesList().stream().filter(IngressSource::hasService)
+                        .forEach(source -> keys.add(endpoints(Ref.of(source.getService()))));
+            }
         }
         return keys;
     }

@@ -102,6 +102,31 @@ class IncrementalGenerationTest {
     }
 
     @Test
+    void ingressControllerPodsMoving_regeneratesTheBackendsThatAllowThemBySourceService() {
+        // an IngressBackend allowing the ingress controller's Service: its pods' IPs are the allowed sources
+        MeshPolicy before = TestPolicies.pairs(2)
+                .addServices(TestPolicies.service("ingress", "nginx", "10.96.9.9"))
+                .addEndpoints(endpoints("ingress", "nginx", endpoint("ingress", "nginx", "nginx-pod", "10.9.0.1")))
+                .addIngressBackends(io.qmesh.api.mesh.v1.IngressBackend.newBuilder().setRef(TestPolicies.ref("app", "s0-ingress"))
+                        .addBackends(io.qmesh.api.mesh.v1.IngressTarget.newBuilder().setService(TestPolicies.ref("app", "s0"))
+                                .setPort(TestPolicies.PORT))
+                        .addSources(io.qmesh.api.mesh.v1.IngressSource.newBuilder().setService(TestPolicies.ref("ingress", "nginx"))))
+                .build();
+        int nginx = before.getEndpointsCount() - 1;
+        MeshPolicy after = before.toBuilder()
+                .setEndpoints(nginx, endpoints("ingress", "nginx", endpoint("ingress", "nginx", "nginx-pod-2", "10.9.0.2")))
+                .build();
+
+        MeshConfigs incremental = MeshConfigs.of(before).next(after).configs();
+        MeshConfigs full = MeshConfigs.of(after);
+
+        String s0 = "app/s0[app/s0][8080]";
+        assertThat(full.groups().get(s0).listeners().toString()).contains("10.9.0.2");
+        assertThat(incremental.groups().get(s0).sameResources(full.groups().get(s0)))
+                .as("s0's inbound listener allows the ingress controller's new pod").isTrue();
+    }
+
+    @Test
     void servicelessPod_getsAGroupOfItsOwn_untilItBacksAService_andLeavesWithItsEntry() {
         MeshPolicy before = TestPolicies.pairs(2).build();
         // a job of identity client/c0 with no Service: it may call s0 as c0 may, and has no inbound listener
