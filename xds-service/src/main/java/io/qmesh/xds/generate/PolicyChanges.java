@@ -33,13 +33,23 @@ public final class PolicyChanges {
         if (!before.getSettings().equals(after.getSettings())) {
             keys.add(Dependencies.SETTINGS);
         }
+        Set<Ref> addedOrRemoved = new HashSet<>();
         diff(before.getServicesList(), after.getServicesList(), s -> Ref.of(s.getRef()), (b, a) -> {
             Ref ref = Ref.of((b != null ? b : a).getRef());
             keys.add(Dependencies.service(ref));
             if (b == null || a == null) {
                 keys.add(Dependencies.SERVICE_SET);
+                addedOrRemoved.add(ref);
             }
         });
+        for (MeshPolicy policy : List.of(before, after)) {
+            // the identities whose pods back a Service that came or went now back another set of services
+            policy.getEndpointsList().stream().filter(e -> addedOrRemoved.contains(Ref.of(e.getService())))
+                    .forEach(e -> identities(e).forEach(id -> keys.add(Dependencies.backs(id))));
+            // a split's apex Service that came or went is reachable, or no more, by whoever reaches its backends
+            policy.getTrafficSplitsList().stream().filter(t -> addedOrRemoved.contains(Ref.of(t.getApexService())))
+                    .forEach(t -> t.getBackendsList().forEach(w -> keys.add(Dependencies.split(Ref.of(w.getService())))));
+        }
         diff(before.getEndpointsList(), after.getEndpointsList(), e -> Ref.of(e.getService()), (b, a) -> {
             Ref service = Ref.of((b != null ? b : a).getService());
             keys.add(Dependencies.endpoints(service));
