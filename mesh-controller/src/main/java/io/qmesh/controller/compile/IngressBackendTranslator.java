@@ -16,6 +16,14 @@ final class IngressBackendTranslator {
     private IngressBackendTranslator() {
     }
 
+    /** The Services the sources of these IngressBackends name: their pods' addresses are the allowed sources. */
+    static java.util.Set<io.qmesh.api.mesh.v1.ObjectRef> sourceServices(java.util.Collection<io.qmesh.api.mesh.v1.IngressBackend> backends) {
+        java.util.Set<io.qmesh.api.mesh.v1.ObjectRef> services = new TreeSet<>(Refs.ORDER);
+        backends.forEach(b -> b.getSourcesList().stream().filter(IngressSource::hasService)
+                .forEach(source -> services.add(source.getService())));
+        return services;
+    }
+
     static Translated<io.qmesh.api.mesh.v1.IngressBackend> translate(IngressBackend ib, MeshIndex index) {
         String ns = ib.getMetadata().getNamespace();
         IngressBackend.Spec spec = ib.getSpec();

@@ -51,7 +51,10 @@ public final class PolicyCompiler {
         List<PolicyEntry> entries = new ArrayList<>();
         index.inMesh(inputs.services()).forEach(s -> entries.add(PolicyEntry.newBuilder()
                 .setService(ServiceTranslator.service(s, config.clusterDomain())).build()));
-        List<ServiceEndpoints> endpoints = ServiceTranslator.endpoints(index, inputs);
+        // first: the Services their sources name may lie outside the mesh, and their endpoints are then listed too
+        Map<IngressBackend, io.qmesh.api.mesh.v1.IngressBackend> ingress =
+                translateEach(run, index, inputs.ingressBackends(), IngressBackendTranslator::translate);
+        List<ServiceEndpoints> endpoints = ServiceTranslator.endpoints(index, inputs, IngressBackendTranslator.sourceServices(ingress.values()));
         endpoints.forEach(e -> entries.add(PolicyEntry.newBuilder().setEndpoints(e).build()));
         ServiceTranslator.servicelessPods(index, inputs)
                 .forEach(p -> entries.add(PolicyEntry.newBuilder().setServicelessPod(p).build()));
@@ -81,8 +84,7 @@ public final class PolicyCompiler {
 
         translateEach(run, index, inputs.egresses(), EgressTranslator::translate)
                 .forEach((e, rule) -> entries.add(PolicyEntry.newBuilder().setEgressRule(rule).build()));
-        translateEach(run, index, inputs.ingressBackends(), IngressBackendTranslator::translate)
-                .forEach((i, b) -> entries.add(PolicyEntry.newBuilder().setIngressBackend(b).build()));
+        ingress.values().forEach(b -> entries.add(PolicyEntry.newBuilder().setIngressBackend(b).build()));
 
         run.diagnostics().forEach(d -> entries.add(PolicyEntry.newBuilder().setDiagnostic(d).build()));
         MeshPolicy policy = PolicyEntries.assemble(settings.settings(), entries);

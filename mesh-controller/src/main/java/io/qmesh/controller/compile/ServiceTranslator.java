@@ -106,14 +106,22 @@ final class ServiceTranslator {
         return AppProtocol.HTTP;
     }
 
-    /** Ready endpoints of every mesh service, merged over its EndpointSlices, sorted by address. */
-    static List<ServiceEndpoints> endpoints(MeshIndex index, MeshInputs inputs) {
+    /**
+     * Ready endpoints of every mesh service, merged over its EndpointSlices, sorted by address; and
+     * those of the Services outside the mesh that IngressBackends allow ({@code ingressSources}), as
+     * addresses only: their pods have no sidecar, hence no mesh identity.
+     */
+    static List<ServiceEndpoints> endpoints(MeshIndex index, MeshInputs inputs, java.util.Set<ObjectRef> ingressSources) {
         Map<ObjectRef, Map<String, Endpoint>> byService = new TreeMap<>(Refs.ORDER);
-        for (EndpointSlice slice : index.inMesh(inputs.endpointSlices())) {
+        for (EndpointSlice slice : inputs.endpointSlices()) {
             Map<String, String> labels = slice.getMetadata().getLabels();
             String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
             String ns = slice.getMetadata().getNamespace();
-            if (serviceName == null || index.meshService(ns, serviceName).isEmpty()) {
+            if (serviceName == null) {
+                continue;
+            }
+            boolean inMesh = index.meshService(ns, serviceName).isPresent();
+            if (!inMesh && !ingressSources.contains(Refs.of(ns, serviceName))) {
                 continue;
             }
             Map<String, Endpoint> endpoints = byService.computeIfAbsent(Refs.of(ns, serviceName), k -> new TreeMap<>());
@@ -136,7 +144,7 @@ final class ServiceTranslator {
                 }
                 Endpoint.Builder template = Endpoint.newBuilder().addAllPorts(ports).setReady(true);
                 var target = e.getTargetRef();
-                if (target != null && "Pod".equals(target.getKind()) && target.getName() != null) {
+                if (inMesh && target != null && "Pod".equals(target.getKind()) && target.getName() != null) {
                     String podNs = Refs.orDefault(target.getNamespace(), ns);
                     template.setPod(Refs.of(podNs, target.getName()));
                     template.setPodUid(Objects.toString(target.getUid(), ""));
