@@ -59,8 +59,9 @@ class IncrementalEqualsFullTest {
 
     /**
      * Every element of every list in the policy removed, one at a time, one and two levels down (a
-     * service, a port of a service, an endpoint of a service, a source of a rule …); every endpoint moved
-     * to another address and flipped ready / not ready; and each mesh-wide switch flipped.
+     * service, a port of a service, an endpoint of a service, a source of a rule …); every scalar of
+     * every element changed, down to two levels (a port number, a weight, a name, a protocol …); every
+     * endpoint moved to another address and flipped ready / not ready; and each mesh-wide switch flipped.
      */
     static Map<String, MeshPolicy> mutations(MeshPolicy base) {
         Map<String, MeshPolicy> result = new LinkedHashMap<>();
@@ -71,6 +72,10 @@ class IncrementalEqualsFullTest {
             for (int i = 0; i < base.getRepeatedFieldCount(field); i++) {
                 result.put(field.getName() + "[" + i + "] removed", without(base, field, i));
                 Message element = (Message) base.getRepeatedField(field, i);
+                String at = field.getName() + "[" + i + "]";
+                int index = i;
+                changedScalars(element, at, 2, (what, changed) -> result.put(what + " changed",
+                        (MeshPolicy) base.toBuilder().setRepeatedField(field, index, changed).build()));
                 for (FieldDescriptor inner : element.getDescriptorForType().getFields()) {
                     if (!inner.isRepeated()) {
                         continue;
@@ -99,6 +104,48 @@ class IncrementalEqualsFullTest {
         result.put("egress flipped", base.toBuilder()
                 .setSettings(settings.toBuilder().setEgressEnabled(!settings.getEgressEnabled())).build());
         return result;
+    }
+
+    /**
+     * Calls {@code changed} with {@code message} with one scalar field set to another value (a number
+     * plus one, a string with a suffix, a flag flipped, the next enum value), for every scalar field set
+     * in it and, down to {@code depth} levels, in the messages it holds (the first of a list).
+     */
+    private static void changedScalars(Message message, String at, int depth,
+            java.util.function.BiConsumer<String, Message> changed) {
+        for (FieldDescriptor f : message.getDescriptorForType().getFields()) {
+            if (f.isRepeated() ? message.getRepeatedFieldCount(f) == 0 : !message.hasField(f)) {
+                continue;
+            }
+            String name = at + "." + f.getName();
+            if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                if (depth > 1) {
+                    Message inner = (Message) (f.isRepeated() ? message.getRepeatedField(f, 0) : message.getField(f));
+                    changedScalars(inner, name, depth - 1, (what, innerChanged) -> changed.accept(what, f.isRepeated()
+                            ? message.toBuilder().setRepeatedField(f, 0, innerChanged).build()
+                            : message.toBuilder().setField(f, innerChanged).build()));
+                }
+                continue;
+            }
+            Object value = f.isRepeated() ? message.getRepeatedField(f, 0) : message.getField(f);
+            Object other = switch (f.getJavaType()) {
+                case INT -> (Integer) value + 1;
+                case LONG -> (Long) value + 1;
+                // addresses and ranges stay well-formed (mesh-controller validates them)
+                case STRING -> ((String) value).matches("[0-9.]+(/[0-9]+)?")
+                        ? (((String) value).contains("/") ? "10.251.0.0/16" : "10.251.0.1") : value + "-changed";
+                case BOOLEAN -> !(Boolean) value;
+                case ENUM -> {
+                    var values = f.getEnumType().getValues();
+                    yield values.get((((com.google.protobuf.Descriptors.EnumValueDescriptor) value).getIndex() + 1) % values.size());
+                }
+                default -> null;
+            };
+            if (other != null) {
+                changed.accept(name, f.isRepeated() ? message.toBuilder().setRepeatedField(f, 0, other).build()
+                        : message.toBuilder().setField(f, other).build());
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")
