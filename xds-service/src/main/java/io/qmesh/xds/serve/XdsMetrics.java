@@ -35,6 +35,7 @@ public class XdsMetrics {
     private final Timer convergence;
     private final Timer generate;
     private final Counter regrouped;
+    private final Counter applyFailures;
     private final AtomicLong servingNotAfter = new AtomicLong();
     private final AtomicBoolean servingGauge = new AtomicBoolean();
 
@@ -56,6 +57,9 @@ public class XdsMetrics {
         regrouped = Counter.builder("qmesh.xds.streams.regrouped")
                 .description("ADS streams the server closed because the proxy's pod changed group or left the policy")
                 .register(registry);
+        applyFailures = Counter.builder("qmesh.xds.policy.apply.failures")
+                .description("MeshPolicy updates that could not be turned into proxy configuration (proxies keep the previous one)")
+                .register(registry);
         for (String type : TYPES) {
             pushes(type);
             nacks(type);
@@ -64,6 +68,10 @@ public class XdsMetrics {
 
     public void regrouped() {
         regrouped.increment();
+    }
+
+    public void applyFailed() {
+        applyFailures.increment();
     }
 
     /**

@@ -81,10 +81,21 @@ public class XdsServer {
         return streams;
     }
 
-    /** Applies a policy (asynchronously, in order); completes with the incremental step taken. */
+    /**
+     * Applies a policy (asynchronously, in order); completes with the incremental step taken. A policy
+     * that cannot be applied is logged and counted, and every proxy keeps its configuration.
+     */
     public CompletableFuture<MeshConfigs.Step> apply(String version, MeshPolicy policy) {
         long received = System.nanoTime();
-        return CompletableFuture.supplyAsync(() -> applyNow(version, policy, received), updates);
+        return CompletableFuture.supplyAsync(() -> applyNow(version, policy, received), updates).whenComplete((step, error) -> {
+            if (error != null) {
+                metrics.applyFailed();
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                LOG.errorf(cause, "policy=%s not applied (%s); proxies keep the configuration of policy=%s", version, cause,
+                        holder.current().map(h -> h.version()).orElse("none"));
+            }
+        });
     }
 
     private MeshConfigs.Step applyNow(String version, MeshPolicy policy, long received) {
