@@ -4,10 +4,13 @@ import io.qmesh.api.crd.policy.IngressBackend;
 import io.qmesh.api.mesh.v1.AppProtocol;
 import io.qmesh.api.mesh.v1.IngressSource;
 import io.qmesh.api.mesh.v1.IngressTarget;
+import io.qmesh.api.mesh.v1.ObjectRef;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** IngressBackend → which mesh backends accept traffic from which ingress sources (Service, principal, IP range). */
@@ -17,8 +20,8 @@ final class IngressBackendTranslator {
     }
 
     /** The Services the sources of these IngressBackends name: their pods' addresses are the allowed sources. */
-    static java.util.Set<io.qmesh.api.mesh.v1.ObjectRef> sourceServices(java.util.Collection<io.qmesh.api.mesh.v1.IngressBackend> backends) {
-        java.util.Set<io.qmesh.api.mesh.v1.ObjectRef> services = new TreeSet<>(Refs.ORDER);
+    static Set<ObjectRef> sourceServices(Collection<io.qmesh.api.mesh.v1.IngressBackend> backends) {
+        Set<ObjectRef> services = new TreeSet<>(Refs.ORDER);
         backends.forEach(b -> b.getSourcesList().stream().filter(IngressSource::hasService)
                 .forEach(source -> services.add(source.getService())));
         return services;

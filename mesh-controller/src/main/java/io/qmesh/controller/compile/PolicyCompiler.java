@@ -54,7 +54,8 @@ public final class PolicyCompiler {
         // first: the Services their sources name may lie outside the mesh, and their endpoints are then listed too
         Map<IngressBackend, io.qmesh.api.mesh.v1.IngressBackend> ingress =
                 translateEach(run, index, inputs.ingressBackends(), IngressBackendTranslator::translate);
-        List<ServiceEndpoints> endpoints = ServiceTranslator.endpoints(index, inputs, IngressBackendTranslator.sourceServices(ingress.values()));
+        List<ServiceEndpoints> endpoints = ServiceTranslator.endpoints(index, inputs,
+                IngressBackendTranslator.sourceServices(ingress.values()));
         endpoints.forEach(e -> entries.add(PolicyEntry.newBuilder().setEndpoints(e).build()));
         ServiceTranslator.servicelessPods(index, inputs)
                 .forEach(p -> entries.add(PolicyEntry.newBuilder().setServicelessPod(p).build()));

@@ -111,7 +111,7 @@ final class ServiceTranslator {
      * those of the Services outside the mesh that IngressBackends allow ({@code ingressSources}), as
      * addresses only: their pods have no sidecar, hence no mesh identity.
      */
-    static List<ServiceEndpoints> endpoints(MeshIndex index, MeshInputs inputs, java.util.Set<ObjectRef> ingressSources) {
+    static List<ServiceEndpoints> endpoints(MeshIndex index, MeshInputs inputs, Set<ObjectRef> ingressSources) {
         Map<ObjectRef, Map<String, Endpoint>> byService = new TreeMap<>(Refs.ORDER);
         for (EndpointSlice slice : inputs.endpointSlices()) {
             Map<String, String> labels = slice.getMetadata().getLabels();

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,8 +91,7 @@ public class XdsServer {
         return CompletableFuture.supplyAsync(() -> applyNow(version, policy, received), updates).whenComplete((step, error) -> {
             if (error != null) {
                 metrics.applyFailed();
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 LOG.errorf(cause, "policy=%s not applied (%s); proxies keep the configuration of policy=%s", version, cause,
                         holder.current().map(h -> h.version()).orElse("none"));
             }
