@@ -6,15 +6,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.rpc.Status;
 import io.envoyproxy.controlplane.cache.Resources;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.envoyproxy.envoy.config.listener.v3.Filter;
-import io.envoyproxy.envoy.config.listener.v3.FilterChain;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
@@ -64,7 +56,7 @@ public final class TestAdsClient implements AutoCloseable {
     private final Map<String, Set<String>> secretsNamedBy = new TreeMap<>();
     /** What the client holds per type: the resources of every response it ACKed (a NACKed one changes nothing). */
     private final Map<String, Map<String, Any>> accepted = new TreeMap<>();
-    private final Map<String, Map<String, Refs>> held = new TreeMap<>();
+    private final Map<String, Map<String, TestAdsClientRefs>> held = new TreeMap<>();
     private volatile String nackNextOf;
     private volatile boolean counting;
     private volatile boolean followSecrets;
@@ -212,18 +204,6 @@ public final class TestAdsClient implements AutoCloseable {
         return null;
     }
 
-    /** What a held resource makes the client ask for: endpoints or route configurations, and secrets. */
-    private record Refs(Set<String> wanted, Set<String> secrets) {
-        static final Refs NONE = new Refs(Set.of(), Set.of());
-    }
-
-    /**
-     * What counting clients have read from each resource version (delta ADS versions are content
-     * hashes): the benchmark's thousands of clients in one JVM parse each version once, not once each,
-     * so that their CPU and garbage weigh less on the server they share the JVM with.
-     */
-    private static final Map<String, Refs> REFS_BY_VERSION = new java.util.concurrent.ConcurrentHashMap<>();
-
     /**
      * Takes an accepted response: a SotW one replaces what the client holds of its type, a delta one
      * adds and removes. Counting clients (the benchmark's thousands) keep only what each resource
@@ -232,12 +212,12 @@ public final class TestAdsClient implements AutoCloseable {
     private void hold(String typeUrl, Map<String, Any> resources, Map<String, String> versions, List<String> removed,
             boolean replace) {
         try {
-            Map<String, Refs> refs = replace ? new TreeMap<>() : held.computeIfAbsent(typeUrl, t -> new TreeMap<>());
+            Map<String, TestAdsClientRefs> refs = replace ? new TreeMap<>() : held.computeIfAbsent(typeUrl, t -> new TreeMap<>());
             for (Map.Entry<String, Any> e : resources.entrySet()) {
                 String version = versions.get(e.getKey());
                 refs.put(e.getKey(), counting && version != null
-                        ? sharedRefs(typeUrl + '\n' + e.getKey() + '\n' + version, typeUrl, e.getValue())
-                        : refsOf(typeUrl, e.getValue()));
+                        ? TestAdsClientRefs.shared(typeUrl, e.getKey(), version, e.getValue())
+                        : TestAdsClientRefs.of(typeUrl, e.getValue()));
             }
             removed.forEach(refs::remove);
             held.put(typeUrl, refs);
@@ -253,61 +233,13 @@ public final class TestAdsClient implements AutoCloseable {
         }
     }
 
-    private static Refs sharedRefs(String key, String typeUrl, Any any) throws InvalidProtocolBufferException {
-        Refs refs = REFS_BY_VERSION.get(key);
-        if (refs == null) {
-            refs = refsOf(typeUrl, any);
-            REFS_BY_VERSION.put(key, refs);
-        }
-        return refs;
-    }
-
-    private static Refs refsOf(String typeUrl, Any any) throws InvalidProtocolBufferException {
-        Set<String> wanted = new TreeSet<>();
-        Set<String> secrets = new TreeSet<>();
-        if (typeUrl.equals(CDS)) {
-            Cluster c = Cluster.parseFrom(any.getValue());
-            if (c.getType() == Cluster.DiscoveryType.EDS) {
-                wanted.add(c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName()
-                        : c.getEdsClusterConfig().getServiceName());
-            }
-            if (c.hasTransportSocket() && is(c.getTransportSocket().getTypedConfig(), UpstreamTlsContext.getDescriptor())) {
-                secrets.addAll(secretNames(UpstreamTlsContext.parseFrom(c.getTransportSocket().getTypedConfig().getValue())
-                        .getCommonTlsContext()));
-            }
-        } else if (typeUrl.equals(LDS)) {
-            for (FilterChain chain : Listener.parseFrom(any.getValue()).getFilterChainsList()) {
-                if (chain.hasTransportSocket() && is(chain.getTransportSocket().getTypedConfig(), DownstreamTlsContext.getDescriptor())) {
-                    secrets.addAll(secretNames(DownstreamTlsContext.parseFrom(chain.getTransportSocket().getTypedConfig().getValue())
-                            .getCommonTlsContext()));
-                }
-                for (Filter f : chain.getFiltersList()) {
-                    if (is(f.getTypedConfig(), HttpConnectionManager.getDescriptor())) {
-                        HttpConnectionManager hcm = HttpConnectionManager.parseFrom(f.getTypedConfig().getValue());
-                        if (hcm.hasRds()) {
-                            wanted.add(hcm.getRds().getRouteConfigName());
-                        }
-                    }
-                }
-            }
-        } else {
-            return Refs.NONE;
-        }
-        return new Refs(Set.copyOf(wanted), Set.copyOf(secrets));
-    }
-
-    /** Whether {@code any} holds a {@code type} (compared by URL: {@code Any.is} looks the class up by reflection each time). */
-    private static boolean is(Any any, com.google.protobuf.Descriptors.Descriptor type) {
-        return any.getTypeUrl().endsWith("/" + type.getFullName());
-    }
-
     /**
      * After clusters, ask for their endpoints; after listeners, for their route configurations; after
      * either, for the secrets they name (when following secrets). {@code held} is everything the
      * client holds of the type, not just the last delta response, so one changed cluster does not
      * unsubscribe the others' endpoints.
      */
-    private void follow(String typeUrl, java.util.Collection<Refs> held) {
+    private void follow(String typeUrl, java.util.Collection<TestAdsClientRefs> held) {
         if (!typeUrl.equals(CDS) && !typeUrl.equals(LDS)) {
             return;
         }
@@ -329,18 +261,6 @@ public final class TestAdsClient implements AutoCloseable {
         Set<String> all = new TreeSet<>();
         secretsNamedBy.values().forEach(all::addAll);
         resubscribe(SDS, all);
-    }
-
-    private static Set<String> secretNames(CommonTlsContext tls) {
-        Set<String> names = new TreeSet<>();
-        tls.getTlsCertificateSdsSecretConfigsList().forEach(s -> names.add(s.getName()));
-        if (tls.hasValidationContextSdsSecretConfig()) {
-            names.add(tls.getValidationContextSdsSecretConfig().getName());
-        }
-        if (tls.hasCombinedValidationContext() && tls.getCombinedValidationContext().hasValidationContextSdsSecretConfig()) {
-            names.add(tls.getCombinedValidationContext().getValidationContextSdsSecretConfig().getName());
-        }
-        return names;
     }
 
     private void resubscribe(String typeUrl, Set<String> names) {

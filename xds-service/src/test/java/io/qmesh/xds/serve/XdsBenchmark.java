@@ -1,7 +1,5 @@
 package io.qmesh.xds.serve;
 
-import io.grpc.Server;
-import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -15,9 +13,8 @@ import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.runtime.DaemonThreads;
 import io.qmesh.testing.CpuUse;
 import io.qmesh.xds.generate.MeshConfigs;
-import io.qmesh.xds.generate.TestPolicies;
 import io.qmesh.xds.policy.PolicyHolder;
-import java.lang.management.ManagementFactory;
+import io.qmesh.xds.serve.JvmMeasures.GcPauses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * xDS at scale: N delta ADS clients (one per proxy, each on its own connection, ACKing everything)
  * against one xds-service core (XdsServer + AdsService on a real gRPC server on loopback), with a
- * synthetic SMI mesh of M services × 10 endpoints where each service may call the next two.
+ * synthetic SMI mesh ({@link SyntheticMesh}) of M services × 10 endpoints where each service may call
+ * the next two.
  * Reports convergence after a one-endpoint change and after a change that touches every proxy,
  * heap per connected proxy, and the cost of an incremental step relative to a full recompute.
  * {@code -Dbench.xds.proxies=1000,5000} picks the fleet sizes (default 1000), {@code -Dbench.xds.permissive-proxies}
@@ -45,7 +43,6 @@ class XdsBenchmark {
     static final int SERVICES = Integer.getInteger("bench.xds.services", 1000);
     /** Permissive mode gives every group every service: measured on a smaller mesh (O(groups × services)). */
     static final int PERMISSIVE_SERVICES = Integer.getInteger("bench.xds.permissive-services", 100);
-    static final int ENDPOINTS_PER_SERVICE = 10;
     /**
      * Unmeasured every-proxy changes before the measured ones: per-group code runs once per group per
      * change, so the JIT needs several fleet-wide changes before it has compiled it (the first one after
@@ -61,7 +58,7 @@ class XdsBenchmark {
     void xdsConvergenceHeapAndIncrementalCost() throws Exception {
         List<Integer> fleets = sizes("bench.xds.proxies");
         StringBuilder md = new StringBuilder("## xds-service\n\n")
-                .append("Synthetic SMI mesh: ").append(SERVICES).append(" services × ").append(ENDPOINTS_PER_SERVICE)
+                .append("Synthetic SMI mesh: ").append(SERVICES).append(" services × ").append(SyntheticMesh.ENDPOINTS_PER_SERVICE)
                 .append(" endpoints, each service allowed to call the next two; one delta ADS client per proxy, ")
                 .append("clients and server in one JVM on this machine's cores.\n\n")
                 .append("| proxies | groups | one-endpoint change p50 / p99 | every-proxy change p50 / p99 (first after start) | CPU per every-proxy change: server / simulated Envoys / JIT+GC | heap per proxy (idle gRPC stream floor) | incremental / full recompute |\n")
@@ -89,7 +86,7 @@ class XdsBenchmark {
                 .append("\n\n**Permissive mode** gives every group every service, so its configuration is O(groups × ")
                 .append("services). ").append(permissiveAtFullMesh())
                 .append("Toggling `permissive` (every group's listeners, routes, clusters and endpoints change) on a mesh of ")
-                .append(PERMISSIVE_SERVICES).append(" services × ").append(ENDPOINTS_PER_SERVICE).append(" endpoints:\n\n")
+                .append(PERMISSIVE_SERVICES).append(" services × ").append(SyntheticMesh.ENDPOINTS_PER_SERVICE).append(" endpoints:\n\n")
                 .append("| proxies | groups | permissive toggle p50 / p99 | CPU per toggle: server / simulated Envoys / JIT+GC | GC pauses during the toggles | egress toggle p50 / p99, same mesh | heap per proxy, permissive off |\n")
                 .append("|---|---|---|---|---|---|---|\n");
         for (Run run : permissive) {
@@ -133,16 +130,16 @@ class XdsBenchmark {
 
     /** {@code proxies} clients on a mesh of {@code services}; every-proxy changes toggle egress, or permissive mode. */
     private Run run(int proxies, int services, boolean togglePermissive) throws Exception {
-        MeshPolicy policy = mesh(services);
+        MeshPolicy policy = SyntheticMesh.of(services);
         MeshConfigs base = MeshConfigs.of(policy);
-        MeshPolicy oneEndpoint = withEndpoint(policy, 0, "10.9.9.9");
+        MeshPolicy oneEndpoint = SyntheticMesh.withEndpoint(policy, 0, "10.9.9.9");
         // both compiled by the JIT before they are timed: a cold full recompute would flatter the ratio
         median(WARM_UP_RUNS, () -> MeshConfigs.of(policy));
         median(WARM_UP_RUNS, () -> base.next(oneEndpoint));
         long fullNanos = median(9, () -> MeshConfigs.of(policy));
         long incrementalNanos = median(9, () -> base.next(oneEndpoint));
 
-        long floor = idleStreamFloor(proxies);
+        long floor = JvmMeasures.idleStreamFloor(proxies);
 
         XdsMetrics metrics = new XdsMetrics(new SimpleMeterRegistry());
         SecretStore secrets = new SecretStore();
@@ -158,10 +155,10 @@ class XdsBenchmark {
                 : new NioEventLoopGroup(0, DaemonThreads.numbered(ENVOYS + "-loop"));
         Class<? extends Channel> envoyChannels = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
         try {
-            long heapBefore = usedHeap();
+            long heapBefore = JvmMeasures.usedHeap();
             for (int i = 0; i < proxies; i++) {
                 int service = i % services;
-                int pod = (i / services) % ENDPOINTS_PER_SERVICE;
+                int pod = (i / services) % SyntheticMesh.ENDPOINTS_PER_SERVICE;
                 // each response is handled on its connection's event loop (no hop to a callback pool),
                 // as Envoy handles xDS on its main thread
                 var channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
@@ -170,13 +167,13 @@ class XdsBenchmark {
                         "uid-s" + service + "-p" + pod).counting().start());
             }
             awaitAll(clients, 0, 4, 120);
-            long heapPerProxy = (usedHeap() - heapBefore) / proxies;
+            long heapPerProxy = (JvmMeasures.usedHeap() - heapBefore) / proxies;
 
             List<Long> one = new ArrayList<>();
             MeshPolicy current = policy;
             for (int round = 0; round < 20; round++) {
                 int service = (round * 37) % services;
-                current = withEndpoint(current, service, "10.8." + (round % 250) + ".1");
+                current = SyntheticMesh.withEndpoint(current, service, "10.8." + (round % 250) + ".1");
                 List<TestAdsClient> affected = new ArrayList<>();
                 for (int i = 0; i < proxies; i++) {
                     int s = i % services;
@@ -191,7 +188,7 @@ class XdsBenchmark {
                     .setEgressEnabled(!p.getSettings().getEgressEnabled())).build());
             Toggles fleet = egress;
             if (togglePermissive) {
-                MeshPolicy permissive = permissive(smi, services);
+                MeshPolicy permissive = SyntheticMesh.permissive(smi, services);
                 fleet = toggle(xds, smi, clients, p -> p.getSettings().getPermissiveTrafficPolicy() ? smi : permissive);
             }
             return new Run(proxies, xds.identities().size(), pct(one, 50), pct(one, 99), fleet, egress, heapPerProxy, floor,
@@ -233,33 +230,6 @@ class XdsBenchmark {
         return new Toggles(first, measured, CpuUse.now(ENVOYS).minus(before), GcPauses.now().minus(gcBefore));
     }
 
-    /** Collections of every collector so far and the time they took (stop-the-world pauses, for the Parallel GC). */
-    record GcPauses(long count, long millis) {
-        static GcPauses now() {
-            long count = 0;
-            long millis = 0;
-            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                count += Math.max(0, gc.getCollectionCount());
-                millis += Math.max(0, gc.getCollectionTime());
-            }
-            return new GcPauses(count, millis);
-        }
-
-        GcPauses minus(GcPauses before) {
-            return new GcPauses(count - before.count, millis - before.millis);
-        }
-
-        static String collectors() {
-            return String.join(", ", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
-        }
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%d %s, %.1f ms on average", count, count == 1 ? "pause" : "pauses",
-                    count == 0 ? 0.0 : (double) millis / count);
-        }
-    }
-
     /** Applies the policy and waits until every affected client has received a response after it. */
     private static long converge(XdsServer xds, MeshPolicy policy, List<TestAdsClient> affected) throws Exception {
         long[] before = affected.stream().mapToLong(TestAdsClient::responses).toArray();
@@ -287,92 +257,21 @@ class XdsBenchmark {
         }
     }
 
-    /** The heap an idle gRPC connection with one open stream costs in this JVM: the floor for heap per proxy. */
-    private static long idleStreamFloor(int n) throws Exception {
-        Server server = ServerBuilder.forPort(0).addService(new io.qmesh.api.mesh.v1.MeshPolicyServiceGrpc.MeshPolicyServiceImplBase() {
-            @Override
-            public void watch(io.qmesh.api.mesh.v1.WatchRequest request,
-                    io.grpc.stub.StreamObserver<io.qmesh.api.mesh.v1.MeshPolicyUpdate> updates) {
-            }
-        }).build().start();
-        List<io.grpc.ManagedChannel> channels = new ArrayList<>();
-        try {
-            long before = usedHeap();
-            for (int i = 0; i < n; i++) {
-                io.grpc.ManagedChannel ch = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
-                channels.add(ch);
-                io.qmesh.api.mesh.v1.MeshPolicyServiceGrpc.newStub(ch).watch(io.qmesh.api.mesh.v1.WatchRequest.getDefaultInstance(),
-                        new io.grpc.stub.StreamObserver<>() {
-                            public void onNext(io.qmesh.api.mesh.v1.MeshPolicyUpdate u) { }
-                            public void onError(Throwable t) { }
-                            public void onCompleted() { }
-                        });
-            }
-            Thread.sleep(2000);
-            return (usedHeap() - before) / n;
-        } finally {
-            channels.forEach(io.grpc.ManagedChannel::shutdownNow);
-            server.shutdownNow();
-        }
-    }
-
-    static MeshPolicy mesh() {
-        return mesh(SERVICES);
-    }
-
-    static MeshPolicy mesh(int services) {
-        MeshPolicy.Builder policy = MeshPolicy.newBuilder().setSettings(TestPolicies.settings(false));
-        for (int s = 0; s < services; s++) {
-            policy.addServices(TestPolicies.service("app", "s" + s, "10.96." + (s / 250) + "." + (s % 250)));
-            io.qmesh.api.mesh.v1.ServiceEndpoints.Builder eps = io.qmesh.api.mesh.v1.ServiceEndpoints.newBuilder()
-                    .setService(TestPolicies.ref("app", "s" + s));
-            for (int p = 0; p < ENDPOINTS_PER_SERVICE; p++) {
-                eps.addEndpoints(TestPolicies.endpoint("app", "s" + s, "s" + s + "-p" + p,
-                        "10." + (1 + s / 250) + "." + (s % 250) + "." + p));
-            }
-            policy.addEndpoints(eps);
-            for (int d = 1; d <= 2; d++) {
-                policy.addAllowRules(TestPolicies.allow("app", "s" + s + "-to-s" + ((s + d) % services),
-                        TestPolicies.id("app", "s" + s), TestPolicies.id("app", "s" + ((s + d) % services))));
-            }
-        }
-        return policy.build();
-    }
-
     /**
      * What toggling permissive mode on the full mesh would send: one proxy's permissive configuration
      * (every service's cluster, endpoints, virtual hosts and filter chain), generated for one group.
      */
     private static String permissiveAtFullMesh() {
-        io.qmesh.xds.generate.PolicyIndex index = io.qmesh.xds.generate.PolicyIndex.of(permissive(mesh(SERVICES), SERVICES));
-        io.qmesh.xds.generate.GroupConfig config = io.qmesh.xds.generate.XdsGenerator.generate(index,
-                index.groups().iterator().next());
+        io.qmesh.xds.generate.GroupConfig config = SyntheticMesh.permissiveGroup(SERVICES);
         long bytes = java.util.stream.Stream.of(config.listeners(), config.routes(), config.clusters(), config.endpoints())
                 .flatMap(List::stream).mapToLong(com.google.protobuf.MessageLite::getSerializedSize).sum();
         return String.format(Locale.ROOT, "On the full mesh (%d services) one proxy's permissive configuration is %d clusters, "
                 + "%d endpoint sets, %d route configurations and %d listeners: %.1f MB serialized, nearly all of it new when "
                 + "permissive mode is turned on. A toggle would send about %.1f GB to 1,000 proxies and %.1f GB to 5,000, and "
-                + "regenerate %d groups × %d clusters (per group: each cluster names its client's certificate); the toggle is "
+                + "regenerate %d groups (one per service) × %d clusters (per group: each cluster names its client's certificate); the toggle is "
                 + "measured on a smaller mesh. ",
                 SERVICES, config.clusters().size(), config.endpoints().size(), config.routes().size(), config.listeners().size(),
-                bytes / 1e6, bytes * 1000 / 1e9, bytes * 5000 / 1e9, index.groups().size(), SERVICES);
-    }
-
-    /** The policy mesh-controller compiles in permissive mode: the flag, and one rule per identity open to every source. */
-    static MeshPolicy permissive(MeshPolicy smi, int services) {
-        MeshPolicy.Builder policy = smi.toBuilder().clearAllowRules()
-                .setSettings(smi.getSettings().toBuilder().setPermissiveTrafficPolicy(true));
-        for (int s = 0; s < services; s++) {
-            policy.addAllowRules(io.qmesh.api.mesh.v1.AllowRule.newBuilder()
-                    .setSource(TestPolicies.ref("app", "permissive/s" + s)).setDestination(TestPolicies.id("app", "s" + s)));
-        }
-        return policy.build();
-    }
-
-    static MeshPolicy withEndpoint(MeshPolicy policy, int service, String address) {
-        var eps = policy.getEndpoints(service).toBuilder();
-        eps.setEndpoints(0, eps.getEndpoints(0).toBuilder().setAddress(address));
-        return policy.toBuilder().setEndpoints(service, eps).build();
+                bytes / 1e6, bytes * 1000 / 1e9, bytes * 5000 / 1e9, SERVICES, SERVICES);
     }
 
     private static long median(int runs, Runnable work) {
@@ -382,16 +281,6 @@ class XdsBenchmark {
             return System.nanoTime() - start;
         }).sorted().toArray();
         return times[runs / 2];
-    }
-
-    /** The heap in use right after a full GC (read at once: background threads refill the young generation within milliseconds). */
-    private static long usedHeap() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Fleet sizes from a comma-separated property (default 1000). */
