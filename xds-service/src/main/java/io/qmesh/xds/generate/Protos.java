@@ -1,5 +1,6 @@
 package io.qmesh.xds.generate;
 
+import com.google.common.net.InetAddresses;
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Duration;
@@ -61,8 +62,24 @@ final class Protos {
     static CidrRange cidr(String ipOrRange) {
         int slash = ipOrRange.indexOf('/');
         String ip = slash < 0 ? ipOrRange : ipOrRange.substring(0, slash);
-        int length = slash < 0 ? (ip.contains(":") ? 128 : 32) : Integer.parseInt(ipOrRange.substring(slash + 1));
+        if (!InetAddresses.isInetAddress(ip)) {
+            throw new IllegalArgumentException("malformed IP range '" + ipOrRange + "': '" + ip + "' is not an IP address");
+        }
+        int max = ip.contains(":") ? 128 : 32;
+        int length = slash < 0 ? max : prefixLength(ipOrRange, ipOrRange.substring(slash + 1), max);
         return CidrRange.newBuilder().setAddressPrefix(ip).setPrefixLen(u32(length)).build();
+    }
+
+    private static int prefixLength(String range, String length, int max) {
+        try {
+            int parsed = Integer.parseInt(length);
+            if (parsed >= 0 && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("malformed IP range '" + range + "': prefix length '" + length + "' is not 0-" + max);
     }
 
     static BoolValue bool(boolean value) {

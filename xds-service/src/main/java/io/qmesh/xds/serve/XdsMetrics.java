@@ -36,6 +36,8 @@ public class XdsMetrics {
     private final Timer generate;
     private final Counter regrouped;
     private final Counter applyFailures;
+    private final AtomicInteger staleGroups = new AtomicInteger();
+    private final Map<String, Counter> groupFailures = new ConcurrentHashMap<>();
     private final AtomicLong servingNotAfter = new AtomicLong();
     private final AtomicBoolean servingGauge = new AtomicBoolean();
 
@@ -60,10 +62,28 @@ public class XdsMetrics {
         applyFailures = Counter.builder("qmesh.xds.policy.apply.failures")
                 .description("MeshPolicy updates that could not be turned into proxy configuration (proxies keep the previous one)")
                 .register(registry);
+        Gauge.builder("qmesh.xds.stale.groups", staleGroups, AtomicInteger::get)
+                .description("Proxy groups kept on an earlier configuration: the current policy's failed to generate"
+                        + " or was inconsistent (retried with every policy)")
+                .register(registry);
         for (String type : TYPES) {
             pushes(type);
             nacks(type);
         }
+        for (String reason : List.of("generate", "inconsistent")) {
+            groupFailures(reason, 0);
+        }
+    }
+
+    /** {@code count} proxy groups of one policy failed for {@code reason} (generate, inconsistent). */
+    public void groupFailures(String reason, int count) {
+        groupFailures.computeIfAbsent(reason, r -> Counter.builder("qmesh.xds.group.failures").tag("reason", r)
+                .description("Proxy groups whose configuration for a policy failed to generate or was inconsistent")
+                .register(registry)).increment(count);
+    }
+
+    public void staleGroups(int count) {
+        staleGroups.set(count);
     }
 
     public void regrouped() {

@@ -54,6 +54,7 @@ public class XdsServer {
     private volatile MeshConfigs proxyless = MeshConfigs.emptyProxyless();
     /** Groups with a proxyless workload connected: only these get (and keep regenerating) proxyless configuration. */
     private final Set<String> proxylessGroups = ConcurrentHashMap.newKeySet();
+    private final StaleGroups staleGroups;
     private final List<Runnable> appliedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     XdsServer(PolicyHolder holder, SecretStore secrets, XdsMetrics metrics,
@@ -61,6 +62,7 @@ public class XdsServer {
         this.holder = holder;
         this.secrets = secrets;
         this.metrics = metrics;
+        this.staleGroups = new StaleGroups(metrics);
         this.pushExecutors = new PushExecutors(pushThreads);
         this.cache = new ShardedCache(pushThreads, this::groupOf);
         this.discovery = new V3DiscoveryServer(List.of(new XdsCallbacks(streams, metrics, this::groupOf)), cache,
@@ -120,23 +122,25 @@ public class XdsServer {
                     GroupSnapshot snapshot = GroupSnapshot.of(config, groupSecrets, snapshots.get(key));
                     return new Built(snapshot, inconsistency(key, config, snapshot));
                 }).toList();
+        Map<String, String> inconsistent = new java.util.TreeMap<>();
         for (int i = 0; i < regenerated.size(); i++) {
             String key = regenerated.get(i);
             GroupSnapshot previous = snapshots.get(key);
             Built b = built.get(i);
             if (b.inconsistency().isPresent()) {
-                LOG.errorf("inconsistent snapshot group=%s policy=%s, keeping the previous one: %s", key, version,
-                        b.inconsistency().get());
-                continue;
-            }
-            if (previous == null || !sameVersions(previous, b.snapshot())) {
+                inconsistent.put(key, b.inconsistency().get());
+            } else if (previous == null || !sameVersions(previous, b.snapshot())) {
                 changed.add(key);
                 next.put(key, b.snapshot());
             }
         }
         metrics.generated(System.nanoTime() - received);
-        configs = step.configs();
-        proxyless = proxylessStep.configs();
+        Map<String, RuntimeException> failed = new java.util.TreeMap<>(step.failed());
+        failed.putAll(proxylessStep.failed());
+        staleGroups.report(version, failed, inconsistent);
+        // a group kept on its previous snapshot is tried again with every later policy
+        configs = step.configs().retrying(inconsistent.keySet());
+        proxyless = proxylessStep.configs().retrying(inconsistent.keySet());
         Optional<Streams.Round> round = streams.begin(received, changed);
         snapshots.putAll(next);
         cache.setSnapshots(next);

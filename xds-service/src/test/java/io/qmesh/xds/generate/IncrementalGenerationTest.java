@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.MeshSettings;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class IncrementalGenerationTest {
@@ -164,5 +165,40 @@ class IncrementalGenerationTest {
 
         assertThat(configs.groups().get("app/s0[app/s0][8080]").listeners()).extracting(l -> l.getName())
                 .containsExactly(ResourceNames.INBOUND_LISTENER, ResourceNames.PROMETHEUS_LISTENER);
+    }
+
+    @Test
+    void groupThatFailsToGenerate_keepsItsConfiguration_whileTheOthersMoveOn_andIsRetriedAtEveryStep() {
+        MeshPolicy before = TestPolicies.pairs(2).build();
+        MeshConfigs configs = MeshConfigs.of(before);
+        String client1 = "client/c1[client/c1][8080]";
+        // mesh-controller validates ranges; this one reaches xds-service only through a bug
+        MeshPolicy broken = before.toBuilder().addEgressRules(TestPolicies.badEgressRuleFor("c0"))
+                .setSettings(MeshSettings.newBuilder(before.getSettings()).setEgressEnabled(true)).build();
+
+        MeshConfigs.Step step = configs.next(broken);
+
+        assertThat(step.failed()).containsOnlyKeys(CLIENT_0);
+        assertThat(step.failed().get(CLIENT_0)).hasMessageContaining("'10.0.0.0/40'").hasMessageContaining("0-32");
+        assertThat(step.regenerated()).doesNotContain(CLIENT_0).contains(client1);
+        assertThat(step.configs().groups().get(CLIENT_0)).isSameAs(configs.groups().get(CLIENT_0));
+        // a later change that does not touch c0 still retries it; once the rule is fixed it succeeds
+        MeshPolicy unrelated = broken.toBuilder()
+                .setEndpoints(2, endpoints("app", "s1", endpoint("app", "s1", "s1-pod", "10.1.0.77"))).build();
+        MeshConfigs.Step retried = step.configs().next(unrelated);
+        assertThat(retried.failed()).containsOnlyKeys(CLIENT_0);
+        MeshConfigs.Step fixed = retried.configs().next(unrelated.toBuilder().removeEgressRules(0).build());
+        assertThat(fixed.failed()).isEmpty();
+        assertThat(fixed.regenerated()).contains(CLIENT_0);
+        assertThat(fixed.configs().next(unrelated.toBuilder().removeEgressRules(0).build()).regenerated()).isEmpty();
+    }
+
+    @Test
+    void groupMarkedForRetry_isRegeneratedByAPolicyThatDoesNotTouchIt() {
+        MeshPolicy policy = TestPolicies.pairs(2).build();
+
+        MeshConfigs.Step step = MeshConfigs.of(policy).retrying(Set.of(CLIENT_0)).next(policy);
+
+        assertThat(step.regenerated()).containsExactly(CLIENT_0);
     }
 }

@@ -2,6 +2,8 @@ package io.qmesh.xds.generate;
 
 import io.qmesh.api.mesh.v1.AllowRule;
 import io.qmesh.api.mesh.v1.AppProtocol;
+import io.qmesh.api.mesh.v1.EgressPort;
+import io.qmesh.api.mesh.v1.EgressRule;
 import io.qmesh.api.mesh.v1.Endpoint;
 import io.qmesh.api.mesh.v1.EndpointPort;
 import io.qmesh.api.mesh.v1.Identity;
@@ -84,5 +86,11 @@ public final class TestPolicies {
             policy.addAllowRules(allow("app", "c" + i + "-to-s" + i, id("client", "c" + i), id("app", "s" + i)));
         }
         return policy;
+    }
+
+    /** An egress rule for {@code client/<client>} with a range mesh-controller would have refused: a prefix length of 40. */
+    public static EgressRule badEgressRuleFor(String client) {
+        return EgressRule.newBuilder().setRef(ref("client", "bad")).addSources(id("client", client))
+                .addIpRanges("10.0.0.0/40").addPorts(EgressPort.newBuilder().setNumber(443)).build();
     }
 }
