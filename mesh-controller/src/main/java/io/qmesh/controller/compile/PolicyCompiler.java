@@ -10,6 +10,8 @@ import io.qmesh.api.crd.smi.HTTPRouteGroup;
 import io.qmesh.api.crd.smi.TCPRoute;
 import io.qmesh.api.crd.smi.TrafficSplit;
 import io.qmesh.api.crd.smi.TrafficTarget;
+import io.qmesh.api.mesh.PolicyEntries;
+import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.Diagnostic;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.ObjectRef;

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.qmesh.api.crd.SubjectRef;
 import io.qmesh.api.crd.smi.HTTPRouteGroup;
 import io.qmesh.api.crd.smi.TrafficTarget;
+import io.qmesh.api.mesh.PolicyDelta;
+import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import java.io.IOException;
 import java.nio.file.Files;

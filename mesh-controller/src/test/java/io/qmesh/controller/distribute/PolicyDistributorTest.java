@@ -2,13 +2,13 @@ package io.qmesh.controller.distribute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qmesh.api.mesh.PolicyDelta;
+import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.MeshPolicyUpdate;
 import io.qmesh.api.mesh.v1.MeshSettings;
 import io.qmesh.api.mesh.v1.ObjectRef;
 import io.qmesh.api.mesh.v1.Service;
-import io.qmesh.controller.compile.PolicyDelta;
-import io.qmesh.controller.compile.PolicyVersion;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

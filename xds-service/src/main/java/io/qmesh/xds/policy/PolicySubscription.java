@@ -5,12 +5,13 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.qmesh.api.mesh.PolicyDelta;
+import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.MeshPolicyServiceGrpc;
 import io.qmesh.api.mesh.v1.MeshPolicyUpdate;
 import io.qmesh.api.mesh.v1.WatchRequest;
 import io.qmesh.runtime.DaemonThreads;
-import io.qmesh.xds.generate.PolicyDeltas;
 import io.qmesh.xds.serve.XdsServer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -124,25 +125,31 @@ public class PolicySubscription {
         MeshPolicy next;
         switch (update.getPayloadCase()) {
             case FULL -> {
-                if (!update.getContentHash().isEmpty() && !update.getContentHash().equals(PolicyDeltas.sha256(update.getFull()))) {
+                if (!update.getContentHash().isEmpty()
+                        && !update.getContentHash().equals(PolicyVersion.contentHash(update.getFull()))) {
                     return "content hash does not match the full policy";
                 }
                 next = update.getFull();
             }
             case DELTA -> {
-                if (!update.getContentHash().isEmpty() && !update.getContentHash().equals(PolicyDeltas.sha256(update.getDelta()))) {
+                if (!update.getContentHash().isEmpty()
+                        && !update.getContentHash().equals(PolicyVersion.contentHash(update.getDelta()))) {
                     return "content hash does not match the delta";
                 }
                 if (current == null || !update.getDelta().getBaseVersion().equals(currentVersion)) {
                     return "delta from " + update.getDelta().getBaseVersion() + " but holding " + currentVersion;
                 }
-                next = PolicyDeltas.apply(current, update.getDelta());
+                try {
+                    next = PolicyDelta.apply(current, update.getDelta());
+                } catch (IllegalArgumentException e) {
+                    return "delta cannot be applied: " + e.getMessage();
+                }
             }
             default -> {
                 return "update without payload";
             }
         }
-        String version = PolicyDeltas.version(next);
+        String version = PolicyVersion.of(next);
         if (!update.getVersion().isEmpty() && !version.equals(update.getVersion())) {
             return "resulting policy has version " + version;
         }

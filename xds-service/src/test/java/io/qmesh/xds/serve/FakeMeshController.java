@@ -3,13 +3,14 @@ package io.qmesh.xds.serve;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.qmesh.api.mesh.PolicyDelta;
+import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.api.mesh.v1.MeshPolicyDelta;
 import io.qmesh.api.mesh.v1.MeshPolicyServiceGrpc;
 import io.qmesh.api.mesh.v1.MeshPolicyUpdate;
 import io.qmesh.api.mesh.v1.PolicyEntry;
 import io.qmesh.api.mesh.v1.WatchRequest;
-import io.qmesh.xds.generate.PolicyDeltas;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +46,7 @@ public class FakeMeshController implements QuarkusTestResourceLifecycleManager {
                 public void watch(WatchRequest request, StreamObserver<MeshPolicyUpdate> updates) {
                     REQUESTS.add(request);
                     MeshPolicy current = policy;
-                    if (!request.getLastVersion().equals(PolicyDeltas.version(current))) {
+                    if (!request.getLastVersion().equals(PolicyVersion.of(current))) {
                         updates.onNext(full(current));
                     }
                     WATCHERS.add(updates);
@@ -68,19 +69,19 @@ public class FakeMeshController implements QuarkusTestResourceLifecycleManager {
     }
 
     static MeshPolicyUpdate full(MeshPolicy p) {
-        return MeshPolicyUpdate.newBuilder().setVersion(PolicyDeltas.version(p)).setContentHash(PolicyDeltas.sha256(p))
+        return MeshPolicyUpdate.newBuilder().setVersion(PolicyVersion.of(p)).setContentHash(PolicyVersion.contentHash(p))
                 .setFull(p).build();
     }
 
     /** Publishes a changed entry as a delta, the way the controller sends incremental updates. */
     static void publishDelta(PolicyEntry upsert) {
         MeshPolicy before = policy;
-        MeshPolicyDelta delta = MeshPolicyDelta.newBuilder().setBaseVersion(PolicyDeltas.version(before))
+        MeshPolicyDelta delta = MeshPolicyDelta.newBuilder().setBaseVersion(PolicyVersion.of(before))
                 .addUpserts(upsert).build();
-        MeshPolicy after = PolicyDeltas.apply(before, delta);
+        MeshPolicy after = PolicyDelta.apply(before, delta);
         policy = after;
-        MeshPolicyUpdate update = MeshPolicyUpdate.newBuilder().setVersion(PolicyDeltas.version(after))
-                .setContentHash(PolicyDeltas.sha256(delta)).setDelta(delta).build();
+        MeshPolicyUpdate update = MeshPolicyUpdate.newBuilder().setVersion(PolicyVersion.of(after))
+                .setContentHash(PolicyVersion.contentHash(delta)).setDelta(delta).build();
         WATCHERS.forEach(w -> w.onNext(update));
     }
 

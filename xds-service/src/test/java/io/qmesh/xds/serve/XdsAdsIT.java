@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.PolicyEntry;
 import io.qmesh.api.mesh.v1.TrafficSplit;
-import io.qmesh.xds.generate.PolicyDeltas;
 import io.qmesh.xds.policy.PolicyHolder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +43,7 @@ class XdsAdsIT {
     @Order(1)
     void policyFromController_isHeldWithItsVersion() {
         await().atMost(Duration.ofSeconds(20)).until(() -> holder.current().isPresent());
-        assertThat(holder.current().get().version()).isEqualTo(PolicyDeltas.version(FakeMeshController.policy));
+        assertThat(holder.current().get().version()).isEqualTo(PolicyVersion.of(FakeMeshController.policy));
     }
 
     @Test
@@ -76,7 +76,7 @@ class XdsAdsIT {
 
             assertThat(delta.next(1, TimeUnit.SECONDS)).as("nothing but the route is pushed (delta)").isNull();
             assertThat(sotw.next(1, TimeUnit.SECONDS)).as("nothing but the routes are pushed (SotW)").isNull();
-            assertThat(holder.current().get().version()).isEqualTo(PolicyDeltas.version(FakeMeshController.policy));
+            assertThat(holder.current().get().version()).isEqualTo(PolicyVersion.of(FakeMeshController.policy));
         }
     }
 

@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.MeshPolicy;
 import io.qmesh.runtime.DaemonThreads;
 import io.qmesh.testing.CpuUse;
@@ -234,7 +235,7 @@ class XdsBenchmark {
     private static long converge(XdsServer xds, MeshPolicy policy, List<TestAdsClient> affected) throws Exception {
         long[] before = affected.stream().mapToLong(TestAdsClient::responses).toArray();
         // mesh-controller sends the version with the policy: hashing it here is not xds-service's work
-        String version = io.qmesh.xds.generate.PolicyDeltas.version(policy);
+        String version = PolicyVersion.of(policy);
         long start = System.nanoTime();
         xds.apply(version, policy);
         for (int i = 0; i < affected.size(); i++) {

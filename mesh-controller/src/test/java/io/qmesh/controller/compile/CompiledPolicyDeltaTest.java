@@ -2,6 +2,9 @@ package io.qmesh.controller.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qmesh.api.mesh.PolicyDelta;
+import io.qmesh.api.mesh.PolicyEntries;
+import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.Diagnostic;
 import io.qmesh.api.mesh.v1.EntryKind;
 import io.qmesh.api.mesh.v1.MeshPolicy;
@@ -14,7 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PolicyDeltaTest {
+/** Deltas between policies the compiler made from the golden clusters. */
+class CompiledPolicyDeltaTest {
 
     static final PolicyCompiler COMPILER = new PolicyCompiler(CompilerConfig.defaults());
 

@@ -1,4 +1,4 @@
-package io.qmesh.controller.compile;
+package io.qmesh.api.mesh;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
@@ -21,8 +21,14 @@ public final class PolicyVersion {
     private PolicyVersion() {
     }
 
+    /** A policy's version: {@code sha256:} and its content hash. */
     public static String of(MessageLite message) {
-        return PREFIX + HexFormat.of().formatHex(sha256(canonicalBytes(message)));
+        return PREFIX + contentHash(message);
+    }
+
+    /** The hex SHA-256 of a message's canonical bytes: an update's {@code content_hash}. */
+    public static String contentHash(MessageLite message) {
+        return HexFormat.of().formatHex(sha256(canonicalBytes(message)));
     }
 
     /** Deterministic serialization (stable map order); field order is the schema's. */

@@ -1,4 +1,4 @@
-package io.qmesh.controller.compile;
+package io.qmesh.api.mesh;
 
 import io.qmesh.api.mesh.v1.EntryKey;
 import io.qmesh.api.mesh.v1.EntryKind;
@@ -13,7 +13,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A MeshPolicy as keyed entries, and back. {@link #assemble} is the one place that orders a policy's
+ * A MeshPolicy as keyed entries, and back: the keys mesh.v1 deltas upsert and remove by. {@link #assemble} is the one place that orders a policy's
  * lists, so a compiled policy and one rebuilt from a delta have the same bytes and the same version.
  */
 public final class PolicyEntries {
@@ -30,7 +30,7 @@ public final class PolicyEntries {
         }
 
         public EntryKey toProto() {
-            return EntryKey.newBuilder().setKind(kind).setRef(Refs.of(namespace, name)).setResourceKind(resourceKind).build();
+            return EntryKey.newBuilder().setKind(kind).setRef(ObjectRef.newBuilder().setNamespace(namespace).setName(name)).setResourceKind(resourceKind).build();
         }
 
         public static Key of(EntryKey key) {

@@ -1,4 +1,4 @@
-package io.qmesh.controller.compile;
+package io.qmesh.api.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.qmesh.controller.compile;
+package io.qmesh.api.mesh;
 
 import io.qmesh.api.mesh.v1.EntryKey;
 import io.qmesh.api.mesh.v1.MeshPolicy;
