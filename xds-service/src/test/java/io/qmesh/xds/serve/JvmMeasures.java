@@ -1,7 +1,5 @@
 package io.qmesh.xds.serve;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -9,9 +7,9 @@ import io.qmesh.api.mesh.v1.MeshPolicyServiceGrpc;
 import io.qmesh.api.mesh.v1.MeshPolicyUpdate;
 import io.qmesh.api.mesh.v1.WatchRequest;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** What {@link XdsBenchmark} reads of the JVM it runs in: heap in use, the heap floor of a gRPC stream, GC pauses. */
 final class JvmMeasures {
@@ -29,29 +27,28 @@ final class JvmMeasures {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** The heap an idle gRPC connection with one open stream costs in this JVM: the floor for heap per proxy. */
+    /**
+     * The heap the server side of an idle gRPC connection with one open stream costs in this JVM (the
+     * clients run in {@link SimulatedEnvoys}' JVM): the floor for heap per proxy.
+     */
     static long idleStreamFloor(int n) throws Exception {
+        AtomicInteger open = new AtomicInteger();
         Server server = ServerBuilder.forPort(0).addService(new MeshPolicyServiceGrpc.MeshPolicyServiceImplBase() {
             @Override
             public void watch(WatchRequest request, StreamObserver<MeshPolicyUpdate> updates) {
+                open.incrementAndGet();
             }
         }).build().start();
-        List<ManagedChannel> channels = new ArrayList<>();
         try {
             long before = usedHeap();
-            for (int i = 0; i < n; i++) {
-                ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
-                channels.add(ch);
-                MeshPolicyServiceGrpc.newStub(ch).watch(WatchRequest.getDefaultInstance(), new StreamObserver<>() {
-                    public void onNext(MeshPolicyUpdate u) { }
-                    public void onError(Throwable t) { }
-                    public void onCompleted() { }
-                });
+            try (SimulatedEnvoys idle = SimulatedEnvoys.start("idle", String.valueOf(server.getPort()), String.valueOf(n))) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (open.get() < n && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                return (usedHeap() - before) / n;
             }
-            Thread.sleep(2000);
-            return (usedHeap() - before) / n;
         } finally {
-            channels.forEach(ManagedChannel::shutdownNow);
             server.shutdownNow();
         }
     }

@@ -1,13 +1,5 @@
 package io.qmesh.xds.serve;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.MeshPolicy;
@@ -29,8 +21,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * xDS at scale: N delta ADS clients (one per proxy, each on its own connection, ACKing everything)
- * against one xds-service core (XdsServer + AdsService on a real gRPC server on loopback), with a
+ * xDS at scale: N delta ADS clients (one per proxy, each on its own connection, ACKing everything, in
+ * a JVM of their own: {@link SimulatedEnvoys}) against one xds-service core (XdsServer + AdsService on
+ * a real gRPC server on loopback, in this JVM), with a
  * synthetic SMI mesh ({@link SyntheticMesh}) of M services × 10 endpoints where each service may call
  * the next two.
  * Reports convergence after a one-endpoint change and after a change that touches every proxy,
@@ -52,8 +45,6 @@ class XdsBenchmark {
     static final int WARM_UP_TOGGLES = 8;
     static final int WARM_UP_RUNS = 20;
     static final int MEASURED_TOGGLES = 10;
-    /** Thread names of the simulated Envoys (their event loop and callbacks), so their CPU is told apart from the server's. */
-    static final String ENVOYS = "simulated-envoy";
 
     @Test
     void xdsConvergenceHeapAndIncrementalCost() throws Exception {
@@ -61,8 +52,8 @@ class XdsBenchmark {
         StringBuilder md = new StringBuilder("## xds-service\n\n")
                 .append("Synthetic SMI mesh: ").append(SERVICES).append(" services × ").append(SyntheticMesh.ENDPOINTS_PER_SERVICE)
                 .append(" endpoints, each service allowed to call the next two; one delta ADS client per proxy, ")
-                .append("clients and server in one JVM on this machine's cores.\n\n")
-                .append("| proxies | groups | one-endpoint change p50 / p99 | every-proxy change p50 / p99 (first after start) | CPU per every-proxy change: server / simulated Envoys / JIT+GC | heap per proxy (idle gRPC stream floor) | incremental / full recompute |\n")
+                .append("the clients in a JVM of their own (`SimulatedEnvoys`), both on this machine's cores.\n\n")
+                .append("| proxies | groups | one-endpoint change p50 / p99 | every-proxy change p50 / p99 (first after start) | CPU per every-proxy change: server threads / server JIT+GC / simulated Envoys | server heap per proxy (idle gRPC stream floor); whole server heap in use | incremental / full recompute |\n")
                 .append("|---|---|---|---|---|---|---|\n");
         List<String> pauses = new ArrayList<>();
         for (int proxies : fleets) {
@@ -77,18 +68,21 @@ class XdsBenchmark {
         md.append("\nThe every-proxy change toggles `egress_enabled` (every group's listeners, routes and clusters change); ")
                 .append(MEASURED_TOGGLES).append(" measured toggles after ").append(WARM_UP_TOGGLES)
                 .append(" unmeasured ones (the JIT compiles per-group code only after several), 20 one-endpoint changes. ")
-                .append("CPU is the process's, per measured change: the server's threads (and the benchmark's own polling), the simulated Envoys' (parsing, ")
-                .append("ACKing, their side of the connections), and what no Java thread accounts for (JIT compiler, GC). Incremental / full recompute compares the medians of ")
+                .append("CPU per measured change: the server JVM's Java threads, what no Java thread of it accounts for (JIT compiler, GC), ")
+                .append("and the whole simulated Envoys' JVM (parsing, ACKing, their side of the connections, their JIT and GC). ")
+                .append("Incremental / full recompute compares the medians of ")
                 .append("`MeshConfigs.next` after one endpoint moved and `MeshConfigs.of` (all groups, on every core), both ")
-                .append("after ").append(WARM_UP_RUNS).append(" warm-up runs. Heap per proxy is the whole JVM's growth per connected ")
-                .append("client (server and client side of each connection); the floor is an idle gRPC stream's. ")
-                .append("The JVM runs the collector xds-service is deployed with (").append(GcPauses.collectors())
+                .append("after ").append(WARM_UP_RUNS).append(" warm-up runs. Heap per proxy is the server JVM's growth per connected ")
+                .append("client, read after a full GC; the floor is the server side of an idle gRPC stream's; the heap in use is ")
+                .append("the server's whole live set with every proxy connected (policy, configurations, snapshots, streams), ")
+                .append(String.format(Locale.ROOT, "in a heap of at most %d MB. ", Runtime.getRuntime().maxMemory() >> 20))
+                .append("The server's JVM runs the collector xds-service is deployed with (").append(GcPauses.collectors())
                 .append("); its pauses during the measured every-proxy changes: ").append(String.join("; ", pauses)).append('.')
                 .append("\n\n**Permissive mode** gives every group every service, so its configuration is O(groups × ")
                 .append("services). ").append(permissiveAtFullMesh())
                 .append("Toggling `permissive` (every group's listeners, routes, clusters and endpoints change) on a mesh of ")
                 .append(PERMISSIVE_SERVICES).append(" services × ").append(SyntheticMesh.ENDPOINTS_PER_SERVICE).append(" endpoints:\n\n")
-                .append("| proxies | groups | permissive toggle p50 / p99 | CPU per toggle: server / simulated Envoys / JIT+GC | GC pauses during the toggles | egress toggle p50 / p99, same mesh | heap per proxy, permissive off |\n")
+                .append("| proxies | groups | permissive toggle p50 / p99 | CPU per toggle: server threads / server JIT+GC / simulated Envoys | GC pauses during the toggles | egress toggle p50 / p99, same mesh | server heap per proxy, permissive off |\n")
                 .append("|---|---|---|---|---|---|---|\n");
         for (Run run : permissive) {
             md.append(String.format(Locale.ROOT, "| %d | %d | %s / %s | %s | %s | %s / %s | %.1f KB |%n", run.proxies(), run.groups(),
@@ -103,16 +97,19 @@ class XdsBenchmark {
 
     /** One fleet's results; the baseline is the egress toggle, measured when the fleet toggles permissive mode. */
     record Run(int proxies, int groups, long p50One, long p99One, Toggles fleet, Toggles baseline, long heapPerProxy,
-            long floor, double incrementalPercent) {
+            long floor, long heapInUse, double incrementalPercent) {
         String row() {
-            return String.format(Locale.ROOT, "| %d | %d | %s / %s | %s / %s (%s) | %s | %.1f KB (%.1f KB) | %.2f%% |", proxies, groups,
-                    ms(p50One), ms(p99One), ms(fleet.p50()), ms(fleet.p99()), ms(fleet.first()), fleet.cpu(),
-                    heapPerProxy / 1024.0, floor / 1024.0, incrementalPercent);
+            return String.format(Locale.ROOT, "| %d | %d | %s / %s | %s / %s (%s) | %s | %.1f KB (%.1f KB); %d MB | %.2f%% |", proxies,
+                    groups, ms(p50One), ms(p99One), ms(fleet.p50()), ms(fleet.p99()), ms(fleet.first()), fleet.cpu(),
+                    heapPerProxy / 1024.0, floor / 1024.0, heapInUse >> 20, incrementalPercent);
         }
     }
 
-    /** Convergence after every-proxy changes: the first after start, the measured ones, and the CPU they took. */
-    record Toggles(long first, List<Long> measured, CpuUse cpuUse, GcPauses gc) {
+    /**
+     * Convergence after every-proxy changes: the first after start, the measured ones, and the CPU they
+     * took in the server's JVM and in the simulated Envoys' (all of it, their JIT and GC included).
+     */
+    record Toggles(long first, List<Long> measured, CpuUse server, double envoysMillis, GcPauses gc) {
         long p50() {
             return pct(measured, 50);
         }
@@ -122,10 +119,9 @@ class XdsBenchmark {
         }
 
         String cpu() {
-            double envoys = cpuUse.millis(ENVOYS);
-            double server = cpuUse.javaThreadMillis() - envoys;
-            return String.format(Locale.ROOT, "%.0f / %.0f / %.0f ms", server / measured.size(), envoys / measured.size(),
-                    cpuUse.outsideJavaThreadsMillis() / measured.size());
+            int n = measured.size();
+            return String.format(Locale.ROOT, "%.0f / %.0f / %.0f ms", server.javaThreadMillis() / n,
+                    server.outsideJavaThreadsMillis() / n, envoysMillis / n);
         }
     }
 
@@ -150,56 +146,39 @@ class XdsBenchmark {
         AdsServer server = new AdsServer(new AdsService(xds, metrics, false), secrets, metrics, "plaintext", 0, List.of(), false, false,
                 Optional.empty(), Optional.empty(), Optional.empty());
         server.start(null);
-        List<TestAdsClient> clients = new ArrayList<>();
-        // the simulated Envoys' threads are named, so their CPU is not counted as the server's
-        EventLoopGroup envoyLoops = Epoll.isAvailable() ? new EpollEventLoopGroup(0, DaemonThreads.numbered(ENVOYS + "-loop"))
-                : new NioEventLoopGroup(0, DaemonThreads.numbered(ENVOYS + "-loop"));
-        Class<? extends Channel> envoyChannels = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
-        try {
-            long heapBefore = JvmMeasures.usedHeap();
-            for (int i = 0; i < proxies; i++) {
-                int service = i % services;
-                int pod = (i / services) % SyntheticMesh.ENDPOINTS_PER_SERVICE;
-                // each response is handled on its connection's event loop (no hop to a callback pool),
-                // as Envoy handles xDS on its main thread
-                var channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                        .eventLoopGroup(envoyLoops).channelType(envoyChannels).directExecutor().build();
-                clients.add(new TestAdsClient(channel, true, "app", "s" + service + "-p" + pod,
-                        "uid-s" + service + "-p" + pod).counting().start());
-            }
-            awaitAll(clients, 0, 4, 120);
-            long heapPerProxy = (JvmMeasures.usedHeap() - heapBefore) / proxies;
+        long heapBefore = JvmMeasures.usedHeap();
+        try (SimulatedEnvoys envoys = SimulatedEnvoys.start("envoys", String.valueOf(server.port()), String.valueOf(proxies),
+                String.valueOf(services))) {
+            envoys.ask("ready 4");
+            long heapInUse = JvmMeasures.usedHeap();
+            long heapPerProxy = (heapInUse - heapBefore) / proxies;
 
             List<Long> one = new ArrayList<>();
             MeshPolicy current = policy;
             for (int round = 0; round < 20; round++) {
                 int service = (round * 37) % services;
                 current = SyntheticMesh.withEndpoint(current, service, "10.8." + (round % 250) + ".1");
-                List<TestAdsClient> affected = new ArrayList<>();
+                List<String> affected = new ArrayList<>();
                 for (int i = 0; i < proxies; i++) {
                     int s = i % services;
                     if ((s + 1) % services == service || (s + 2) % services == service) {
-                        affected.add(clients.get(i));
+                        affected.add(String.valueOf(i));
                     }
                 }
-                one.add(converge(xds, current, affected));
+                one.add(converge(xds, current, envoys, String.join(",", affected)));
             }
             MeshPolicy smi = current;
-            Toggles egress = toggle(xds, smi, clients, p -> p.toBuilder().setSettings(p.getSettings().toBuilder()
+            Toggles egress = toggle(xds, smi, envoys, p -> p.toBuilder().setSettings(p.getSettings().toBuilder()
                     .setEgressEnabled(!p.getSettings().getEgressEnabled())).build());
             Toggles fleet = egress;
             if (togglePermissive) {
                 MeshPolicy permissive = SyntheticMesh.permissive(smi, services);
-                fleet = toggle(xds, smi, clients, p -> p.getSettings().getPermissiveTrafficPolicy() ? smi : permissive);
+                fleet = toggle(xds, smi, envoys, p -> p.getSettings().getPermissiveTrafficPolicy() ? smi : permissive);
             }
             return new Run(proxies, xds.identities().size(), pct(one, 50), pct(one, 99), fleet, egress, heapPerProxy, floor,
-                    100.0 * incrementalNanos / fullNanos);
+                    heapInUse, 100.0 * incrementalNanos / fullNanos);
         } finally {
-            for (TestAdsClient c : clients) {
-                c.close();
-            }
             server.stop(null);
-            envoyLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -208,54 +187,47 @@ class XdsBenchmark {
      * {@link #WARM_UP_TOGGLES} unmeasured toggles first (the first of them reported as the first after
      * start), then {@link #MEASURED_TOGGLES} measured ones, with the CPU they used.
      */
-    private static Toggles toggle(XdsServer xds, MeshPolicy policy, List<TestAdsClient> clients,
+    private static Toggles toggle(XdsServer xds, MeshPolicy policy, SimulatedEnvoys envoys,
             java.util.function.UnaryOperator<MeshPolicy> flip) throws Exception {
         MeshPolicy current = policy;
         long first = 0;
         List<Long> measured = new ArrayList<>();
         CpuUse before = null;
+        double envoysBefore = 0;
         GcPauses gcBefore = null;
         for (int round = 0; round < WARM_UP_TOGGLES + MEASURED_TOGGLES; round++) {
             if (round == WARM_UP_TOGGLES) {
-                before = CpuUse.now(ENVOYS);
+                before = CpuUse.now();
+                envoysBefore = envoys.cpuMillis();
                 gcBefore = GcPauses.now();
             }
             current = flip.apply(current);
-            long nanos = converge(xds, current, clients);
+            long nanos = converge(xds, current, envoys, "all");
             if (round == 0) {
                 first = nanos;
             } else if (round >= WARM_UP_TOGGLES) {
                 measured.add(nanos);
             }
         }
-        return new Toggles(first, measured, CpuUse.now(ENVOYS).minus(before), GcPauses.now().minus(gcBefore));
+        return new Toggles(first, measured, CpuUse.now().minus(before), envoys.cpuMillis() - envoysBefore,
+                GcPauses.now().minus(gcBefore));
     }
 
-    /** Applies the policy and waits until every affected client has received a response after it. */
-    private static long converge(XdsServer xds, MeshPolicy policy, List<TestAdsClient> affected) throws Exception {
-        long[] before = affected.stream().mapToLong(TestAdsClient::responses).toArray();
+    /**
+     * Applies the policy and waits until every affected client ({@code "all"} or their indices) has
+     * received a response after it: the time to the last of those responses.
+     */
+    private static long converge(XdsServer xds, MeshPolicy policy, SimulatedEnvoys envoys, String affected) throws Exception {
+        envoys.ask("mark");
         // mesh-controller sends the version with the policy: hashing it here is not xds-service's work
         String version = PolicyVersion.of(policy);
         long start = System.nanoTime();
         xds.apply(version, policy);
-        for (int i = 0; i < affected.size(); i++) {
-            TestAdsClient c = affected.get(i);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (c.responses() <= before[i] && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
+        long last = Long.parseLong(envoys.ask("await " + affected));
+        if (last < 0) {
+            throw new IllegalStateException("policy " + version + " did not reach every affected simulated Envoy within 60 s");
         }
-        long last = affected.stream().mapToLong(TestAdsClient::lastResponseNanos).max().orElse(start);
         return last - start;
-    }
-
-    private static void awaitAll(List<TestAdsClient> clients, long after, int responses, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (TestAdsClient c : clients) {
-            while (c.responses() < after + responses && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
     }
 
     /**
@@ -284,9 +256,10 @@ class XdsBenchmark {
         return times[runs / 2];
     }
 
-    /** Fleet sizes from a comma-separated property (default 1000). */
+    /** Fleet sizes from a comma-separated property (default 1000; empty: none). */
     private static List<Integer> sizes(String property) {
-        return Arrays.stream(System.getProperty(property, "1000").split(",")).map(String::trim).map(Integer::parseInt).toList();
+        return Arrays.stream(System.getProperty(property, "1000").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(Integer::parseInt).toList();
     }
 
     private static long pct(List<Long> values, int p) {
