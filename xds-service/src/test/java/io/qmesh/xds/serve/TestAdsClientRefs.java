@@ -26,8 +26,8 @@ record TestAdsClientRefs(Set<String> wanted, Set<String> secrets) {
 
     /**
      * What has been read from each resource version (delta ADS versions are content hashes): the
-     * benchmark's thousands of clients in one JVM parse each version once, not once each, so that their
-     * CPU and garbage weigh less on the server they share the JVM with.
+     * benchmark's thousands of clients ({@link SimulatedEnvoys}, one JVM) parse each version once, not
+     * once each, so that their CPU weighs less on the cores they share with the server.
      */
     private static final Map<String, TestAdsClientRefs> BY_VERSION = new ConcurrentHashMap<>();
 
