@@ -13,8 +13,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A MeshPolicy as keyed entries, and back: the keys mesh.v1 deltas upsert and remove by. {@link #assemble} is the one place that orders a policy's
- * lists, so a compiled policy and one rebuilt from a delta have the same bytes and the same version.
+ * A MeshPolicy as keyed entries, and back: the keys mesh.v1 deltas upsert and remove by.
+ * {@link #assemble} is the one place that orders a policy's lists, so a compiled policy and one
+ * rebuilt from a delta have the same bytes and the same version.
  */
 public final class PolicyEntries {
 
@@ -30,7 +31,8 @@ public final class PolicyEntries {
         }
 
         public EntryKey toProto() {
-            return EntryKey.newBuilder().setKind(kind).setRef(ObjectRef.newBuilder().setNamespace(namespace).setName(name)).setResourceKind(resourceKind).build();
+            return EntryKey.newBuilder().setKind(kind).setResourceKind(resourceKind)
+                    .setRef(ObjectRef.newBuilder().setNamespace(namespace).setName(name)).build();
         }
 
         public static Key of(EntryKey key) {

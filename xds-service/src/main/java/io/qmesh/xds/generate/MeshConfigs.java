@@ -48,7 +48,8 @@ public final class MeshConfigs {
 
     /** Envoy sidecars' configurations. */
     public static MeshConfigs empty() {
-        return new MeshConfigs(PolicyIndex.of(MeshPolicy.getDefaultInstance()), new TreeMap<>(), "", XdsGenerator::generate, Set.of());
+        return new MeshConfigs(PolicyIndex.of(MeshPolicy.getDefaultInstance()), new TreeMap<>(), "", XdsGenerator::generate,
+                Set.of());
     }
 
     /** Proxyless gRPC workloads' configurations. */

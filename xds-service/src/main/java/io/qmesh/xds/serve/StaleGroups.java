@@ -1,9 +1,11 @@
 package io.qmesh.xds.serve;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -32,11 +34,11 @@ final class StaleGroups {
         metrics.groupFailures("generate", failed.size());
         metrics.groupFailures("inconsistent", inconsistent.size());
         metrics.staleGroups(failed.size() + inconsistent.size());
-        Set<String> causes = new java.util.HashSet<>();
-        byCause(failed, String::valueOf).forEach((cause, keys) -> log(version, "keep their previous configuration, generating it failed",
-                cause, keys, failed.get(keys.get(0)), causes));
-        byCause(inconsistent, c -> c).forEach((cause, keys) -> log(version, "keep their previous snapshot, the new one is inconsistent",
-                cause, keys, null, causes));
+        Set<String> causes = new HashSet<>();
+        byCause(failed, String::valueOf).forEach((cause, keys) -> log(version,
+                "keep their previous configuration, generating it failed", cause, keys, failed.get(keys.get(0)), causes));
+        byCause(inconsistent, c -> c).forEach((cause, keys) -> log(version,
+                "keep their previous snapshot, the new one is inconsistent", cause, keys, null, causes));
         if (causes.isEmpty() && !lastCauses.isEmpty()) {
             LOG.infof("policy=%s: every proxy group has its current configuration again", version);
         }
@@ -52,7 +54,7 @@ final class StaleGroups {
         }
     }
 
-    private static <T> Map<String, List<String>> byCause(Map<String, T> failures, java.util.function.Function<T, String> cause) {
+    private static <T> Map<String, List<String>> byCause(Map<String, T> failures, Function<T, String> cause) {
         return failures.entrySet().stream().collect(Collectors.groupingBy(e -> cause.apply(e.getValue()), TreeMap::new,
                 Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
     }

@@ -3,7 +3,6 @@ package io.qmesh.xds.serve;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qmesh.api.mesh.PolicyVersion;
 import io.qmesh.api.mesh.v1.MeshPolicy;
-import io.qmesh.runtime.DaemonThreads;
 import io.qmesh.testing.CpuUse;
 import io.qmesh.xds.generate.MeshConfigs;
 import io.qmesh.xds.policy.PolicyHolder;
