@@ -14,6 +14,7 @@ import io.qmesh.api.certs.v1.IssueRequest;
 import io.qmesh.api.certs.v1.IssueResponse;
 import io.qmesh.api.certs.v1.ServiceAccountIdentity;
 import io.qmesh.injector.InjectorConfig;
+import io.qmesh.runtime.tls.KeyAndCsr;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;

@@ -16,6 +16,7 @@ import io.qmesh.api.certs.v1.ServiceAccountIdentity;
 import io.qmesh.api.certs.v1.TrustBundle;
 import io.qmesh.api.certs.v1.WatchTrustBundleRequest;
 import io.qmesh.runtime.DaemonThreads;
+import io.qmesh.runtime.tls.KeyAndCsr;
 import io.qmesh.xds.generate.WorkloadCertificate;
 import io.qmesh.xds.serve.SecretStore;
 import java.io.IOException;
@@ -143,7 +144,7 @@ public class CertificateAuthorityClient implements AutoCloseable {
             return;
         }
         String what = subject.describe();
-        WorkloadKeys.KeyAndCsr key = WorkloadKeys.generate();
+        KeyAndCsr key = KeyAndCsr.generate("xds-service");
         try {
             IssueResponse response = CertificateAuthorityGrpc.newBlockingStub(channel).withCallCredentials(bearer())
                     .withDeadlineAfter(10, TimeUnit.SECONDS).issue(subject.request().setCsrPem(key.csrPem()).build());
