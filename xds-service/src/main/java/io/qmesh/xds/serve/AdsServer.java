@@ -1,7 +1,6 @@
 package io.qmesh.xds.serve;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.handler.ssl.ClientAuth;
@@ -112,7 +111,7 @@ public class AdsServer {
         NettyServerBuilder builder = NettyServerBuilder.forPort(port).directExecutor()
                 // Envoy keeps its ADS connection open for days; let it ping, also between streams
                 .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
-                .addService(ServerInterceptors.intercept(ads.definition(), new PeerIdentityInterceptor()));
+                .addService(PeerIdentity.addedTo(ads.definition()));
         switch (mode) {
             case PLAINTEXT -> {
                 if (requireClientCertificate) {

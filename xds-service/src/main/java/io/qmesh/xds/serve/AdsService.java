@@ -87,7 +87,7 @@ public class AdsService {
     }
 
     StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
-        Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
+        Optional<String> spiffeId = PeerIdentity.SPIFFE_ID.get();
         var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
         SotwNacks nacks = new SotwNacks();
         var stream = new ResponseStream<>(responses, nacks::sent);
@@ -97,7 +97,7 @@ public class AdsService {
     }
 
     StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
-        Optional<String> spiffeId = PeerIdentityInterceptor.SPIFFE_ID.get();
+        Optional<String> spiffeId = PeerIdentity.SPIFFE_ID.get();
         var ads = server.discovery().getAggregatedDiscoveryServiceImpl();
         var stream = new ResponseStream<>(responses, response -> { });
         return new NodeTrackingObserver<>(stream, () -> ads.deltaAggregatedResources(stream),

@@ -3,10 +3,9 @@ package io.qmesh.xds.serve;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -17,19 +16,31 @@ import javax.net.ssl.SSLSession;
 
 /**
  * Puts the SPIFFE ID of the client certificate (the URI SAN of the peer's leaf, when the transport
- * is mTLS) into the call's context for {@link AdsService}.
+ * is mTLS) into each call's context for {@link AdsService}. It wraps the service's call handlers
+ * rather than being a {@code ServerInterceptor}: Quarkus's gRPC extension takes every interceptor
+ * class it finds for one of its own and warns that it is unused.
  */
-public class PeerIdentityInterceptor implements ServerInterceptor {
+final class PeerIdentity {
 
     static final Context.Key<Optional<String>> SPIFFE_ID = Context.key("qmesh-peer-spiffe-id");
     private static final int URI_SAN = 6;
 
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
-        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-        Context context = Context.current().withValue(SPIFFE_ID, spiffeId(session));
-        return Contexts.interceptCall(context, call, headers, next);
+    private PeerIdentity() {
+    }
+
+    /** {@code service} with the peer's SPIFFE ID in the context of every call. */
+    static ServerServiceDefinition addedTo(ServerServiceDefinition service) {
+        ServerServiceDefinition.Builder wrapped = ServerServiceDefinition.builder(service.getServiceDescriptor());
+        service.getMethods().forEach(method -> wrapped.addMethod(withPeer(method)));
+        return wrapped.build();
+    }
+
+    private static <Q, R> ServerMethodDefinition<Q, R> withPeer(ServerMethodDefinition<Q, R> method) {
+        ServerCallHandler<Q, R> next = method.getServerCallHandler();
+        return method.withServerCallHandler((call, headers) -> {
+            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+            return Contexts.interceptCall(Context.current().withValue(SPIFFE_ID, spiffeId(session)), call, headers, next);
+        });
     }
 
     static Optional<String> spiffeId(SSLSession session) {
