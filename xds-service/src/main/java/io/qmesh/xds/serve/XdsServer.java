@@ -1,5 +1,7 @@
 package io.qmesh.xds.serve;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import io.envoyproxy.controlplane.cache.SnapshotConsistencyException;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -52,6 +54,17 @@ public class XdsServer {
     private final Map<String, GroupSnapshot> snapshots = new ConcurrentHashMap<>();
     private volatile MeshConfigs configs = MeshConfigs.empty();
     private volatile MeshConfigs proxyless = MeshConfigs.emptyProxyless();
+    /** Counts the policies applied, after {@link #configs} has been set: the memo of {@link #groupOf} is valid for one. */
+    private volatile long applied;
+    /**
+     * Each stream's group, computed once per policy: during a fleet-wide change every proxy's node is
+     * grouped several times (its ACKs, its watches, the regroup check). Keyed by the node's identity,
+     * which stays the same for a stream's life, and weakly, so a closed stream's entry goes with it.
+     */
+    private final Cache<Node, Grouped> grouped = CacheBuilder.newBuilder().weakKeys().build();
+
+    private record Grouped(long applied, String key) {
+    }
     /** Groups with a proxyless workload connected: only these get (and keep regenerating) proxyless configuration. */
     private final Set<String> proxylessGroups = ConcurrentHashMap.newKeySet();
     private final StaleGroups staleGroups;
@@ -141,6 +154,7 @@ public class XdsServer {
         // a group kept on its previous snapshot is tried again with every later policy
         configs = step.configs().retrying(inconsistent.keySet());
         proxyless = proxylessStep.configs().retrying(inconsistent.keySet());
+        applied++;
         Optional<Streams.Round> round = streams.begin(received, changed);
         snapshots.putAll(next);
         cache.setSnapshots(next);
@@ -211,6 +225,17 @@ public class XdsServer {
 
     /** The node group of a proxy: the group of the pod its node names, {@code ""} when unknown. */
     String groupOf(Node node) {
+        long now = applied;
+        Grouped memo = grouped.getIfPresent(node);
+        if (memo != null && memo.applied() == now) {
+            return memo.key();
+        }
+        String key = groupOfNow(node);
+        grouped.put(node, new Grouped(now, key));
+        return key;
+    }
+
+    private String groupOfNow(Node node) {
         ProxyNode.Result parsed = ProxyNode.parse(node);
         if (!parsed.ok()) {
             return UNKNOWN_GROUP;
