@@ -158,15 +158,22 @@ final class StatusCommand implements Callable<Integer> {
                 String policy = status.path("policyVersion").isNull() ? null : status.path("policyVersion").asText();
                 Map<String, Object> nacksByType = new LinkedHashMap<>();
                 status.path("nacks").path("byType").fields().forEachRemaining(e -> nacksByType.put(e.getKey(), e.getValue().asInt()));
+                JsonNode stale = status.path("staleGroups");
                 rows.add(Output.row("replica", replica.name(), "policyVersion", policy,
-                        "groups", status.path("groups").asInt(), "connectedProxies", status.path("connectedProxies").asInt(),
+                        "groups", status.path("groups").asInt(), "staleGroups", stale.size(),
+                        "connectedProxies", status.path("connectedProxies").asInt(),
                         "nacks", status.path("nacks").path("total").asInt(), "nacksByType", nacksByType, "error", null));
+                if (!stale.isEmpty()) {
+                    problems.add("xds-service " + replica.name() + ": " + stale.size() + " proxy group(s) keep an earlier "
+                            + "configuration, e.g. " + stale.get(0).path("group").asText() + " ("
+                            + stale.get(0).path("reason").asText() + "): " + stale.get(0).path("cause").asText());
+                }
                 if (policy == null) {
                     problems.add("xds-service " + replica.name() + " holds no MeshPolicy yet: it is not connected to "
                             + "mesh-controller (its logs say why)");
                 }
             } catch (CliException e) {
-                rows.add(Output.row("replica", replica.name(), "policyVersion", null, "groups", null,
+                rows.add(Output.row("replica", replica.name(), "policyVersion", null, "groups", null, "staleGroups", null,
                         "connectedProxies", null, "nacks", null, "nacksByType", Map.of(), "error", e.getMessage()));
                 problems.add("xds-service " + replica.name() + " did not answer: " + e.getMessage());
             }
@@ -209,7 +216,7 @@ final class StatusCommand implements Callable<Integer> {
         for (Map<String, Object> row : xds) {
             replicas.add(Output.row("xds-service replica", row.get("replica"),
                     "policy version", row.get("error") != null ? "did not answer" : shortVersion((String) row.get("policyVersion")),
-                    "groups", Objects.toString(row.get("groups"), "-"), "proxies", Objects.toString(row.get("connectedProxies"), "-"),
+                    "groups", groups(row), "proxies", Objects.toString(row.get("connectedProxies"), "-"),
                     "nacks (" + minutes + "m)", nacks(row)));
         }
         Output.printTable(out, replicas, "xds-service replica", "policy version", "groups", "proxies", "nacks (" + minutes + "m)");
@@ -225,6 +232,12 @@ final class StatusCommand implements Callable<Integer> {
             out.println("degraded:");
             problems.forEach(p -> out.println("  - " + p));
         }
+    }
+
+    private static String groups(Map<String, Object> row) {
+        Object stale = row.get("staleGroups");
+        return Objects.toString(row.get("groups"), "-")
+                + (stale instanceof Integer n && n > 0 ? " (" + n + " on an earlier configuration)" : "");
     }
 
     @SuppressWarnings("unchecked")

@@ -94,6 +94,20 @@ class StatusCommandTest {
     }
 
     @Test
+    void groupOnAnEarlierConfiguration_isDegradedNamingTheGroupAndTheCause() {
+        ControlPlaneFixture.install(client, 2);
+        xds.close();
+        xds = new DebugEndpointStub().serve("/debug/xds/status?minutes=5", 200, "xds-debug/status-stale-group.json");
+
+        QmeshctlRun run = status();
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.DEGRADED);
+        assertThat(run.out()).containsPattern("127.0.0.1:\\d+ +sha256:\\w{12} +3 \\(1 on an earlier configuration\\)")
+                .contains("1 proxy group(s) keep an earlier configuration, e.g. bookbuyer/bookbuyer[bookbuyer/bookbuyer][14001]"
+                        + " (generate): java.lang.IllegalArgumentException: malformed IP range '10.0.0.0/40'");
+    }
+
+    @Test
     void xdsReplicaNotAnswering_isDegradedSayingWhatWasTriedAndWhatToDo() {
         ControlPlaneFixture.install(client, 2);
         xds.close();

@@ -12,8 +12,16 @@ final class DebugViews {
     private DebugViews() {
     }
 
-    /** {@code GET /debug/xds/status}. {@code policyVersion} is null until the first MeshPolicy arrives. */
-    record Status(String policyVersion, int groups, int connectedProxies, Map<String, Integer> streams, Nacks nacks) {
+    /**
+     * {@code GET /debug/xds/status}. {@code policyVersion} is null until the first MeshPolicy arrives;
+     * {@code staleGroups} are the groups whose proxies keep an earlier configuration because the held
+     * policy's could not be generated ({@code reason} generate) or was inconsistent.
+     */
+    record Status(String policyVersion, int groups, List<StaleGroup> staleGroups, int connectedProxies,
+            Map<String, Integer> streams, Nacks nacks) {
+    }
+
+    record StaleGroup(String group, String reason, String cause) {
     }
 
     /** NACKs received in the last {@code windowMinutes}: counts by kind, and the newest ten. */

@@ -71,7 +71,9 @@ public class XdsDebug {
         for (int i = nacks.size() - 1; i >= 0 && recent.size() < RECENT_NACKS; i--) {
             recent.add(ProxyStates.nack(nacks.get(i)));
         }
-        return new DebugViews.Status(policyVersion(), server.groups().size(), streams.size(), byProtocol,
+        List<DebugViews.StaleGroup> stale = server.staleGroups().stream()
+                .map(g -> new DebugViews.StaleGroup(g.group(), g.reason(), g.cause())).toList();
+        return new DebugViews.Status(policyVersion(), server.groups().size(), stale, streams.size(), byProtocol,
                 new DebugViews.Nacks(windowMinutes, nacks.size(), byType, recent));
     }
 

@@ -16,14 +16,19 @@ import org.jboss.logging.Logger;
  * {@code qmesh_xds_group_failures_total{reason}} and one log line per distinct cause, an ERROR with
  * its stack trace when the cause is new and a WARN while it persists.
  */
-final class StaleGroups {
+public final class StaleGroups {
 
     private static final Logger LOG = Logger.getLogger(StaleGroups.class);
     private static final int GROUPS_NAMED = 5;
 
+    /** A group on an earlier configuration: why ({@code generate} or {@code inconsistent}) and the cause. */
+    public record Stale(String group, String reason, String cause) {
+    }
+
     private final XdsMetrics metrics;
     /** Causes reported by the previous policy: repeated ones are logged without their stack trace. */
     private Set<String> lastCauses = Set.of();
+    private volatile List<Stale> current = List.of();
 
     StaleGroups(XdsMetrics metrics) {
         this.metrics = metrics;
@@ -34,6 +39,10 @@ final class StaleGroups {
         metrics.groupFailures("generate", failed.size());
         metrics.groupFailures("inconsistent", inconsistent.size());
         metrics.staleGroups(failed.size() + inconsistent.size());
+        List<Stale> stale = new java.util.ArrayList<>();
+        failed.forEach((group, e) -> stale.add(new Stale(group, "generate", String.valueOf(e))));
+        inconsistent.forEach((group, cause) -> stale.add(new Stale(group, "inconsistent", cause)));
+        current = List.copyOf(stale);
         Set<String> causes = new HashSet<>();
         byCause(failed, String::valueOf).forEach((cause, keys) -> log(version,
                 "keep their previous configuration, generating it failed", cause, keys, failed.get(keys.get(0)), causes));
@@ -43,6 +52,11 @@ final class StaleGroups {
             LOG.infof("policy=%s: every proxy group has its current configuration again", version);
         }
         lastCauses = causes;
+    }
+
+    /** The groups on an earlier configuration after the last policy, by group key. */
+    List<Stale> current() {
+        return current;
     }
 
     private void log(String version, String what, String cause, List<String> keys, Throwable error, Set<String> causes) {

@@ -267,6 +267,11 @@ public class XdsServer {
         return Optional.ofNullable(snapshots.get(group));
     }
 
+    /** The groups whose proxies stay on an earlier configuration after the last policy, and why. */
+    public List<StaleGroups.Stale> staleGroups() {
+        return staleGroups.current();
+    }
+
     /** Keys of the groups that have a snapshot now (Envoy and proxyless), sorted. */
     public Set<String> groups() {
         return new TreeSet<>(snapshots.keySet());

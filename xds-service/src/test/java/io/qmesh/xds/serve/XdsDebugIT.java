@@ -14,6 +14,8 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.qmesh.api.Identity;
+import io.qmesh.api.mesh.v1.EgressPort;
+import io.qmesh.api.mesh.v1.EgressRule;
 import io.qmesh.api.mesh.v1.PolicyEntry;
 import io.qmesh.api.mesh.v1.TrafficSplit;
 import io.qmesh.testing.GoldenFiles;
@@ -206,6 +208,30 @@ class XdsDebugIT {
         fixture("config-bookbuyer.json", "/debug/xds/config?proxy=" + BUYER, 200);
         fixture("config-bookbuyer-clusters.json", "/debug/xds/config?proxy=" + BUYER + "&type=clusters", 200);
         fixture("config-not-connected.json", "/debug/xds/config?proxy=bookbuyer/bookthief", 404);
+    }
+
+    @Test
+    @Order(8)
+    void groupWhoseConfigurationCannotBeGenerated_isListedInStatusWithItsCause_untilThePolicyIsFixed() throws Exception {
+        String buyerGroup = get("/debug/xds/proxies?proxy=" + BUYER, 200).at("/proxies/0/group").asText();
+        EgressRule bad = EgressRule.newBuilder()
+                .setRef(io.qmesh.api.mesh.v1.ObjectRef.newBuilder().setNamespace("bookbuyer").setName("payments"))
+                .addSources(io.qmesh.api.mesh.v1.Identity.newBuilder().setNamespace("bookbuyer").setServiceAccount("bookbuyer"))
+                .addIpRanges("10.0.0.0/40").addPorts(EgressPort.newBuilder().setNumber(443)).build();
+
+        FakeMeshController.publishDelta(PolicyEntry.newBuilder().setEgressRule(bad).build());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/debug/xds/status", 200).get("staleGroups").size() == 1);
+        JsonNode stale = get("/debug/xds/status", 200).at("/staleGroups/0");
+        assertThat(stale.get("group").asText()).isEqualTo(buyerGroup);
+        assertThat(stale.get("reason").asText()).isEqualTo("generate");
+        assertThat(stale.get("cause").asText()).contains("malformed IP range '10.0.0.0/40'");
+        fixture("status-stale-group.json", "/debug/xds/status", 200);
+
+        FakeMeshController.publishDelta(PolicyEntry.newBuilder()
+                .setEgressRule(bad.toBuilder().setIpRanges(0, "10.0.0.0/24")).build());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/debug/xds/status", 200).get("staleGroups").isEmpty());
     }
 
     private static void fixture(String name, String path, int status) {
