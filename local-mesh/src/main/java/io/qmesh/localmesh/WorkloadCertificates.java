@@ -10,25 +10,16 @@ import io.qmesh.api.certs.v1.CertificateKind;
 import io.qmesh.api.certs.v1.IssueRequest;
 import io.qmesh.api.certs.v1.IssueResponse;
 import io.qmesh.api.certs.v1.ServiceAccountIdentity;
+import io.qmesh.runtime.tls.KeyAndCsr;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * What an agent next to a proxyless workload does: makes a key, asks cert-manager-svc for the
@@ -65,12 +56,12 @@ final class WorkloadCertificates implements AutoCloseable {
     }
 
     private Instant issue(IssueRequest.Builder request, Path dir) {
-        KeyPair key = keyPair();
+        KeyAndCsr key = KeyAndCsr.generate("local-mesh workload");
         IssueResponse issued = CertificateAuthorityGrpc.newBlockingStub(channel)
                 .withCallCredentials(bearer(token)).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .issue(request.setCsrPem(csr(key)).build());
+                .issue(request.setCsrPem(key.csrPem()).build());
         Files3 files = files(dir);
-        write(files.key(), privateKeyPem(key));
+        write(files.key(), key.privateKeyPem());
         write(files.certificate(), issued.getCertificateChainPem());
         write(files.trustBundle(), issued.getTrustBundlePem());
         Instant notBefore = Instant.ofEpochSecond(issued.getNotBefore().getSeconds());
@@ -90,43 +81,6 @@ final class WorkloadCertificates implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file, e);
         }
-    }
-
-    private static String privateKeyPem(KeyPair key) {
-        try {
-            return pem(new JcaPKCS8Generator(key.getPrivate(), null).generate());
-        } catch (IOException e) {
-            throw new UncheckedIOException("encoding a fresh P-256 key", e);
-        }
-    }
-
-    private static String csr(KeyPair key) {
-        try {
-            return pem(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=local-mesh workload"), key.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
-        } catch (Exception e) {
-            throw new IllegalStateException("building a CSR cannot fail for a fresh P-256 key", e);
-        }
-    }
-
-    private static KeyPair keyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JVM has P-256", e);
-        }
-    }
-
-    private static String pem(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
     }
 
     static CallCredentials bearer(String token) {
