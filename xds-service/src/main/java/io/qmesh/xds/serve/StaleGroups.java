@@ -1,5 +1,6 @@
 package io.qmesh.xds.serve;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,9 @@ import org.jboss.logging.Logger;
  * Proxy groups whose proxies stay on an earlier configuration after a policy: their new one failed to
  * generate or its snapshot was inconsistent. The rest of the mesh moves on; these are tried again with
  * every later policy until they succeed. Reported as {@code qmesh_xds_stale_groups} (how many now),
- * {@code qmesh_xds_group_failures_total{reason}} and one log line per distinct cause, an ERROR with
- * its stack trace when the cause is new and a WARN while it persists.
+ * {@code qmesh_xds_group_failures_total{reason}}, listed with their causes by {@code /debug/xds/status},
+ * and logged once per distinct cause: an ERROR with its stack trace when the cause is new and a WARN
+ * while it persists.
  */
 public final class StaleGroups {
 
@@ -39,7 +41,7 @@ public final class StaleGroups {
         metrics.groupFailures("generate", failed.size());
         metrics.groupFailures("inconsistent", inconsistent.size());
         metrics.staleGroups(failed.size() + inconsistent.size());
-        List<Stale> stale = new java.util.ArrayList<>();
+        List<Stale> stale = new ArrayList<>();
         failed.forEach((group, e) -> stale.add(new Stale(group, "generate", String.valueOf(e))));
         inconsistent.forEach((group, cause) -> stale.add(new Stale(group, "inconsistent", cause)));
         current = List.copyOf(stale);
