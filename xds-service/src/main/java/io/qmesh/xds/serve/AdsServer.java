@@ -86,7 +86,6 @@ public class AdsServer {
             @ConfigProperty(name = "qmesh.xds.ads.port", defaultValue = "15128") int port,
             @ConfigProperty(name = "qmesh.xds.tls.dns-names",
                     defaultValue = "xds-service.qmesh-system.svc,xds-service.qmesh-system.svc.cluster.local") List<String> dnsNames,
-            @ConfigProperty(name = "qmesh.xds.require-client-certificate", defaultValue = "true") boolean requireClientCertificate,
             @ConfigProperty(name = "qmesh.xds.ca.enabled", defaultValue = "true") boolean caEnabled,
             @ConfigProperty(name = "qmesh.xds.tls.certificate") Optional<Path> certificateFile,
             @ConfigProperty(name = "qmesh.xds.tls.key") Optional<Path> keyFile,
@@ -97,7 +96,7 @@ public class AdsServer {
         this.mode = TlsMode.parse(mode);
         this.port = port;
         this.dnsNames = List.copyOf(dnsNames);
-        this.requireClientCertificate = requireClientCertificate;
+        this.requireClientCertificate = ads.requiresClientCertificate();
         this.caEnabled = caEnabled;
         this.certificateFile = certificateFile;
         this.keyFile = keyFile;

@@ -54,6 +54,14 @@ public class AdsService {
     }
 
     /**
+     * {@code qmesh.xds.require-client-certificate}, read here only: streams without a SPIFFE client
+     * certificate are refused, and {@link AdsServer}'s TLS requires one.
+     */
+    boolean requiresClientCertificate() {
+        return requireClientCertificate;
+    }
+
+    /**
      * After a policy, ends the streams whose proxy now belongs to another group (its pod began or
      * stopped backing a Service, its ports changed) or to none (its pod left the policy). Their
      * watches are on the old group, which gets no more updates; Envoy reconnects and is admitted anew.

@@ -118,7 +118,7 @@ class AdsServerTlsTest {
     private AdsServer adsServer(String mode, boolean caEnabled) {
         XdsMetrics metrics = new XdsMetrics(registry);
         XdsServer xds = new XdsServer(new PolicyHolder(), secrets, metrics, 1);
-        return new AdsServer(new AdsService(xds, metrics, true), secrets, metrics, mode, 0, List.of(HOST), true, caEnabled,
+        return new AdsServer(new AdsService(xds, metrics, true), secrets, metrics, mode, 0, List.of(HOST), caEnabled,
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 

@@ -135,7 +135,7 @@ class XdsBenchmark {
         XdsServer xds = new XdsServer(new PolicyHolder(), secrets, metrics, 4);
         xds.apply("v0", policy).get();
         // the ADS server xds-service ships (plaintext here: TLS would measure handshakes, not pushes)
-        AdsServer server = new AdsServer(new AdsService(xds, metrics, false), secrets, metrics, "plaintext", 0, List.of(), false, false,
+        AdsServer server = new AdsServer(new AdsService(xds, metrics, false), secrets, metrics, "plaintext", 0, List.of(), false,
                 Optional.empty(), Optional.empty(), Optional.empty());
         server.start(null);
         long heapBefore = JvmMeasures.usedHeap();
