@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shipped Prometheus scrape configuration passes Prometheus' own checker. */
+/** The shipped Prometheus configuration and alerting rules pass Prometheus' own checker and rule tests. */
 class PrometheusConfigIT {
 
     @Test
@@ -26,5 +26,27 @@ class PrometheusConfigIT {
 
         assertThat(result.succeeded()).as("%s%s", result.stdout(), result.stderr()).isTrue();
         assertThat(Files.readString(config)).contains("relabel_configs").doesNotContain("kubernetes_sd_configs");
+        // check config loads the rule files too: it reports how many rules it found
+        assertThat(result.stdout()).contains("qmesh-alerts.yml").contains("SUCCESS: 8 rules found");
+    }
+
+    @Test
+    void alertingRules_fireWhenTheirUnitTestsSayAndStayQuietOtherwise() {
+        ExternalCommand.assumeInstalled("promtool", "apt-get install prometheus (.ci/run does)");
+
+        ExternalCommand.Result result = ExternalCommand.run(Manifests.REPO.resolve("k8s/addons"), "promtool", "test", "rules",
+                "qmesh-alerts.test.yml");
+
+        assertThat(result.succeeded()).as("%s%s", result.stdout(), result.stderr()).isTrue();
+    }
+
+    @Test
+    void alertingRules_areInPrometheusConfigMap() {
+        ExternalCommand.assumeInstalled("kubectl", "install kubectl 1.32 to check the manifests");
+
+        ExternalCommand.Result result = ExternalCommand.run(Manifests.REPO, "kubectl", "kustomize", "k8s/addons/");
+
+        assertThat(result.succeeded()).as("%s", result.stderr()).isTrue();
+        assertThat(result.stdout()).contains("name: qmesh-prometheus-config").contains("qmesh-alerts.yml: |");
     }
 }

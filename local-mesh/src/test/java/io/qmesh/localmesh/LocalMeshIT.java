@@ -77,11 +77,12 @@ class LocalMeshIT {
      * describe); after its first scrape the test makes the activity the panels show — access policy
      * changes pushed to the apps and acknowledged, an AdmissionReview over HTTPS with its bootstrap
      * certificate, a TrafficSplit the controller rejects — and then every PromQL query of every panel must
-     * return a value that is not NaN. Runs first, on the fresh mesh.
+     * return a value that is not NaN. The shipped alerting rules (k8s/addons/qmesh-alerts.yml) are then
+     * evaluated without error, and none fires. Runs first, on the fresh mesh.
      */
     @Test
     @Order(1)
-    void controlPlaneDashboard_withServicesScrapedAndActive_everyPanelQueryReturnsData() throws Exception {
+    void controlPlaneDashboard_withServicesScrapedAndActive_everyPanelQueryReturnsData_andNoAlertFires() throws Exception {
         ExternalCommand.assumeInstalled("prometheus", "apt-get install prometheus (.ci/run does)");
         List<DashboardQueries.Query> queries = DashboardQueries.of(layout.repo().resolve(DASHBOARD));
         assertThat(queries).as("queries of %s", DASHBOARD).isNotEmpty();
@@ -117,6 +118,24 @@ class LocalMeshIT {
             });
             System.out.printf("== %d queries of %s returned data, %d s after Prometheus started%n", queries.size(), DASHBOARD,
                     Duration.between(start, Instant.now()).toSeconds());
+
+            // the shipped alerting rules, evaluated on the real services' metrics: valid, and quiet on a healthy mesh
+            DashboardActivity.await("every alerting rule evaluated", Duration.ofSeconds(30), () -> {
+                List<String> notOk = new ArrayList<>();
+                int rules = 0;
+                for (JsonNode group : prometheus.api("/api/v1/rules").path("groups")) {
+                    for (JsonNode rule : group.path("rules")) {
+                        rules++;
+                        if (!"ok".equals(rule.path("health").asText()) || rule.path("lastEvaluation").asText().startsWith("0001")) {
+                            notOk.add("  " + rule.path("name").asText() + ": " + rule.path("health").asText() + " "
+                                    + rule.path("lastError").asText());
+                        }
+                    }
+                }
+                return rules > 0 && notOk.isEmpty() ? null : rules + " rules, not evaluated or failing:\n" + String.join("\n", notOk);
+            });
+            assertThat(prometheus.api("/api/v1/alerts").path("alerts")).as("alerts on a healthy mesh")
+                    .noneMatch(alert -> "firing".equals(alert.path("state").asText()));
         } finally {
             prometheus.stop();
         }

@@ -79,6 +79,24 @@ final class Prometheus {
         }
     }
 
+    /** The {@code data} of a GET on the HTTP API, e.g. {@code /api/v1/rules}. */
+    JsonNode api(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = JSON.readTree(response.body());
+            if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
+                throw new AssertionError("Prometheus answered " + path + " with " + response.statusCode() + " " + response.body());
+            }
+            return body.path("data");
+        } catch (IOException e) {
+            throw new UncheckedIOException("asking Prometheus for " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Stops it now rather than with the other processes (SIGTERM: it closes its storage cleanly). */
     void stop() {
         processes.stop(process);

@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * The shipped scrape configuration (k8s/addons/prometheus.yml) with Kubernetes service discovery
  * replaced by static targets that carry the same {@code __meta_kubernetes_*} labels discovery would
  * give them. Everything else — the relabelling that decides what is scraped, where, and how it is
- * labelled — stays as shipped and runs in a real Prometheus. (Debian's Prometheus is built without
- * Kubernetes discovery, so the file as shipped cannot be loaded here.)
+ * labelled — stays as shipped and runs in a real Prometheus, with the shipped alerting rules (their
+ * paths made absolute). (Debian's Prometheus is built without Kubernetes discovery, so the file as
+ * shipped cannot be loaded here.)
  */
 public final class LocalScrapeConfig {
 
@@ -79,6 +80,11 @@ public final class LocalScrapeConfig {
                 ObjectNode global = config.get("global") instanceof ObjectNode g ? g : config.putObject("global");
                 global.put("scrape_interval", scrapeInterval.toMillis() + "ms");
                 global.put("evaluation_interval", scrapeInterval.toMillis() + "ms");
+            }
+            // rule files sit next to the shipped configuration, which the localized one is not
+            if (config.get("rule_files") instanceof ArrayNode rules) {
+                ArrayNode absolute = config.putArray("rule_files");
+                rules.forEach(r -> absolute.add(repo.resolve(SHIPPED).resolveSibling(r.asText()).toAbsolutePath().toString()));
             }
             for (JsonNode job : config.path("scrape_configs")) {
                 ObjectNode scrape = (ObjectNode) job;
