@@ -62,21 +62,7 @@ final class Prometheus {
 
     /** The {@code data.result} of an instant query at the current time. */
     JsonNode query(String promql) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/query?query="
-                    + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode body = JSON.readTree(response.body());
-            if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-                throw new AssertionError("Prometheus refused " + promql + ": " + response.statusCode() + " " + response.body());
-            }
-            return body.path("data").path("result");
-        } catch (IOException e) {
-            throw new UncheckedIOException("querying Prometheus for " + promql, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("result");
     }
 
     /** The {@code data} of a GET on the HTTP API, e.g. {@code /api/v1/rules}. */
