@@ -122,7 +122,8 @@ public class BootstrapSecretCleanup {
                 // not seen by the watch, which may lag behind: ask the API server
                 boolean exists = !client.pods().inNamespace(namespace).withLabel(MeshLabels.PROXY_UUID, proxyUuid).list()
                         .getItems().isEmpty();
-                if (!exists && delete(namespace, proxyUuid, "no pod created in the " + orphanGrace.toSeconds() + " s since its admission")) {
+                String why = "no pod created in the " + orphanGrace.toSeconds() + " s since its admission";
+                if (!exists && delete(namespace, proxyUuid, why)) {
                     deletedWithoutPod.increment();
                 }
             } catch (KubernetesClientException e) {
