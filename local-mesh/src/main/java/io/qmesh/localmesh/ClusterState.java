@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * What local-mesh writes into the in-memory Kubernetes API: the YAML a user would apply, and — since
@@ -36,6 +38,13 @@ import java.util.function.Predicate;
  * with the ports the process really listens on, as the kubelet and endpoint controller would.
  */
 final class ClusterState {
+
+    /** The SMI and qmesh CRDs are alpha APIs by design: the client would warn about each on the demo's console. */
+    private static final Logger UNSTABLE_VERSION_ALERTS = Logger.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils");
+
+    static {
+        UNSTABLE_VERSION_ALERTS.setLevel(Level.SEVERE);
+    }
 
     /** A workload process as Kubernetes should see it. */
     record Workload(String namespace, String name, String serviceAccount, Map<String, String> labels, Map<String, Integer> ports) {

@@ -111,9 +111,10 @@ final class ControlPlane implements AutoCloseable {
         p.put("quarkus.http.port", String.valueOf(http));
         p.put("quarkus.grpc.server.port", String.valueOf(grpc));
         p.put("quarkus.log.console.json.enabled", "false");
-        p.put("quarkus.kubernetes-client.api-server-url", kubeApiUrl);
-        p.put("quarkus.kubernetes-client.namespace", NAMESPACE);
-        p.put("quarkus.kubernetes-client.trust-certs", "true");
+        // the Kubernetes client's own settings: Quarkus fixes quarkus.kubernetes-client.* when it builds a service
+        p.put("kubernetes.master", kubeApiUrl);
+        p.put("kubernetes.namespace", NAMESPACE);
+        p.put("kubernetes.trust.certificates", "true");
         Path token = write("tokens/" + service, tokens.get(service));
         switch (service) {
             case "cert-manager-svc" -> p.put("qmesh.ca.auth.workload", NAMESPACE + "/xds-service," + NAMESPACE + "/" + AGENT);

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 /** A buyer's counters as its page serves them: purchases per bookstore version, failures per reason. */
 record Counters(Map<String, Long> bought, Map<String, Long> failed) {
 
+    private static final String UNREADABLE = "counters unreadable: ";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -24,7 +25,7 @@ record Counters(Map<String, Long> bought, Map<String, Long> failed) {
             JsonNode json = JSON.readTree(body);
             return new Counters(map(json.path("success")), map(json.path("failure")));
         } catch (IOException e) {
-            return new Counters(Map.of(), Map.of("counters unreadable: " + e.getMessage(), 1L));
+            return new Counters(Map.of(), Map.of(UNREADABLE + e.getMessage(), 1L));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -34,6 +35,11 @@ record Counters(Map<String, Long> bought, Map<String, Long> failed) {
     /** What happened since {@code before}. */
     Counters since(Counters before) {
         return new Counters(minus(bought, before.bought), minus(failed, before.failed));
+    }
+
+    /** False when the buyer's page did not answer: {@link #failed} then says why. */
+    boolean readable() {
+        return failed.keySet().stream().noneMatch(reason -> reason.startsWith(UNREADABLE));
     }
 
     long boughtTotal() {

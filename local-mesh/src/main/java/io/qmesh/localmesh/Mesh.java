@@ -28,7 +28,27 @@ record Mesh(ControlPlane controlPlane, ClusterState cluster, DemoWorkloads apps,
         DemoWorkloads.RunningApp buyer = apps.start(DemoWorkloads.BOOKBUYER, LocalMesh.START_TIMEOUT);
         DemoWorkloads.RunningApp thief = apps.start(DemoWorkloads.BOOKTHIEF, LocalMesh.START_TIMEOUT);
         out.println("   bookbuyer's page: " + buyer.pageUrl() + "   bookthief's page: " + thief.pageUrl());
+        awaitFirstCall(buyer, LocalMesh.START_TIMEOUT);
+        awaitFirstCall(thief, LocalMesh.START_TIMEOUT);
         return new Mesh(controlPlane, cluster, apps, new Walkthrough(cluster, layout, out));
+    }
+
+    /**
+     * Waits until the buyer's first call has ended, whatever its outcome: by then it has dialled
+     * xds-service, received its configuration and connected, so the walkthrough's first step counts
+     * what a running workload sees, not a cold start (a freshly started JVM's first call can outlast its deadline).
+     */
+    private static void awaitFirstCall(DemoWorkloads.RunningApp buyer, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Counters counters = Counters.read(buyer.countersUrl());
+        while (counters.boughtTotal() + counters.failedTotal() == 0 || !counters.readable()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(buyer.app().pod() + " made no call within " + timeout + ": " + counters
+                        + " (its log: " + buyer.process().log() + ")");
+            }
+            Walkthrough.sleep(Duration.ofMillis(200));
+            counters = Counters.read(buyer.countersUrl());
+        }
     }
 
     DemoWorkloads.RunningApp buyer() {
@@ -51,7 +71,7 @@ record Mesh(ControlPlane controlPlane, ClusterState cluster, DemoWorkloads apps,
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return String.join("\n", check.output().lines().filter(l -> !l.startsWith("SLF4J")).toList());
+        return check.output().strip();
     }
 
     void startBookstoreV2() {
