@@ -78,8 +78,8 @@ public class XdsServer {
         this.staleGroups = new StaleGroups(metrics);
         this.pushExecutors = new PushExecutors(pushThreads);
         this.cache = new ShardedCache(pushThreads, this::groupOf);
-        this.discovery = new V3DiscoveryServer(List.of(new XdsCallbacks(streams, metrics, this::groupOf)), cache,
-                pushExecutors, new PackedResources());
+        this.discovery = new PackedResources().server(List.of(new XdsCallbacks(streams, metrics, this::groupOf)), cache,
+                pushExecutors);
         secrets.onChange(change -> updates.execute(() -> refreshSecrets(change.identity())));
         streams.onConverged(metrics::converged);
     }
