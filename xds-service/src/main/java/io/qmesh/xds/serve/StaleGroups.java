@@ -62,11 +62,14 @@ public final class StaleGroups {
     }
 
     private void log(String version, String what, String cause, List<String> keys, Throwable error, Set<String> causes) {
-        String template = "policy=%s: %d proxy group(s) %s: %s; groups: %s";
-        if (causes.add(cause) && !lastCauses.contains(cause)) {
-            LOG.errorf(error, template, version, keys.size(), what, cause, named(keys));
+        boolean newCause = causes.add(cause) && !lastCauses.contains(cause);
+        if (newCause && error != null) {
+            // the line ends with the exception, which is the cause: not written twice
+            LOG.errorf(error, "policy=%s: %d proxy group(s) %s; groups: %s", version, keys.size(), what, named(keys));
+        } else if (newCause) {
+            LOG.errorf("policy=%s: %d proxy group(s) %s: %s; groups: %s", version, keys.size(), what, cause, named(keys));
         } else {
-            LOG.warnf(template, version, keys.size(), what, cause, named(keys));
+            LOG.warnf("policy=%s: %d proxy group(s) %s: %s; groups: %s", version, keys.size(), what, cause, named(keys));
         }
     }
 
