@@ -9,6 +9,7 @@ import io.qmesh.api.certs.v1.IssueRequest;
 import io.qmesh.api.certs.v1.IssueResponse;
 import io.qmesh.api.certs.v1.TrustBundle;
 import io.qmesh.api.certs.v1.WatchTrustBundleRequest;
+import io.qmesh.ca.CaMetrics;
 import io.qmesh.ca.Issuance;
 import io.qmesh.ca.auth.BearerTokenInterceptor;
 import io.qmesh.ca.auth.TokenReviewAuthenticator;
@@ -17,6 +18,7 @@ import io.qmesh.ca.trust.Bundle;
 import io.qmesh.runtime.DaemonThreads;
 import io.quarkus.grpc.GrpcService;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,12 +36,14 @@ public class CertificateAuthorityService extends CertificateAuthorityGrpc.Certif
 
     private final Issuance issuance;
     private final Signer signer;
+    private final CaMetrics metrics;
     private final ExecutorService workers;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
 
-    CertificateAuthorityService(Issuance issuance, Signer signer) {
+    CertificateAuthorityService(Issuance issuance, Signer signer, CaMetrics metrics) {
         this.issuance = issuance;
         this.signer = signer;
+        this.metrics = metrics;
         this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 DaemonThreads.numbered("ca-issue"));
         signer.onBundleChange(this::publish);
@@ -47,31 +51,48 @@ public class CertificateAuthorityService extends CertificateAuthorityGrpc.Certif
 
     @Override
     public void issue(IssueRequest request, StreamObserver<IssueResponse> response) {
+        long arrived = System.nanoTime();
         String token = BearerTokenInterceptor.TOKEN.get();
         workers.execute(Context.current().wrap(() -> {
-            Issuance.Request parsed;
-            try {
-                parsed = Protos.request(request, token);
-            } catch (IllegalArgumentException e) {
-                response.onError(Status.INVALID_ARGUMENT.withDescription("invalid_request: " + e.getMessage()).asRuntimeException());
-                return;
-            }
-            Issuance.Outcome outcome;
-            try {
-                outcome = issuance.issue(parsed);
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "issue failed kind=%s subject=%s/%s", request.getKind(),
+            if (Context.current().isCancelled()) {
+                // the caller's deadline passed, or it went away, while the call waited for a worker: in a
+                // burst, signing for callers that no longer wait would only make every later caller wait longer
+                metrics.abandoned();
+                LOG.debugf("issue abandoned by its caller before a worker took it kind=%s subject=%s/%s", request.getKind(),
                         request.getServiceAccount().getNamespace(), request.getServiceAccount().getName());
-                response.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
                 return;
             }
-            if (outcome.refusal() != null) {
-                response.onError(Protos.status(outcome.refusal()).asRuntimeException());
-                return;
+            try {
+                answer(request, token, response);
+            } finally {
+                metrics.took(Duration.ofNanos(System.nanoTime() - arrived));
             }
-            response.onNext(Protos.response(outcome));
-            response.onCompleted();
         }));
+    }
+
+    private void answer(IssueRequest request, String token, StreamObserver<IssueResponse> response) {
+        Issuance.Request parsed;
+        try {
+            parsed = Protos.request(request, token);
+        } catch (IllegalArgumentException e) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("invalid_request: " + e.getMessage()).asRuntimeException());
+            return;
+        }
+        Issuance.Outcome outcome;
+        try {
+            outcome = issuance.issue(parsed);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "issue failed kind=%s subject=%s/%s", request.getKind(),
+                    request.getServiceAccount().getNamespace(), request.getServiceAccount().getName());
+            response.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
+            return;
+        }
+        if (outcome.refusal() != null) {
+            response.onError(Protos.status(outcome.refusal()).asRuntimeException());
+            return;
+        }
+        response.onNext(Protos.response(outcome));
+        response.onCompleted();
     }
 
     @Override

@@ -9,21 +9,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Duration;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.qmesh.api.certs.v1.IssueResponse;
 import io.qmesh.api.crd.config.MeshConfig;
+import io.qmesh.ca.auth.BearerTokenInterceptor;
 import io.qmesh.ca.issue.Pem;
 import io.qmesh.ca.issue.TestCsrs;
 import io.qmesh.testing.ServiceEndpoints;
+import io.quarkus.grpc.GrpcService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +43,13 @@ class IssueGrpcTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    @Inject
+    @GrpcService
+    CertificateAuthorityService service;
+
+    @Inject
+    MeterRegistry registry;
 
     static ManagedChannel channel;
 
@@ -204,6 +218,42 @@ class IssueGrpcTest {
                 .contains("qmesh_ca_issue_duration_seconds_bucket{le=")
                 .contains("qmesh_ca_issue_duration_seconds_count")
                 .containsPattern("qmesh_ca_root_expiry_timestamp_seconds [0-9.]+E9");
+    }
+
+    @Test
+    void callWhoseCallerGaveUpBeforeAWorkerTookIt_isNotSigned_andCountedAbandoned() {
+        double abandonedBefore = registry.get("qmesh_ca_issue_abandoned").counter().count();
+        double issuedBefore = issuedCount();
+        List<Object> answers = new CopyOnWriteArrayList<>();
+        // as gRPC hands the call over once its deadline has passed while it waited in the workers' queue
+        Context.CancellableContext gaveUp = Context.current().withValue(BearerTokenInterceptor.TOKEN, XDS_TOKEN).withCancellation();
+        gaveUp.cancel(null);
+        gaveUp.run(() -> service.issue(CaClient.workload(TestCsrs.csr(TestCsrs.ec("secp256r1")), "bookstore", "late"),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(IssueResponse value) {
+                        answers.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answers.add(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answers.add("completed");
+                    }
+                }));
+
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> registry.get("qmesh_ca_issue_abandoned").counter().count() == abandonedBefore + 1);
+        assertThat(issuedCount()).isEqualTo(issuedBefore);
+        assertThat(answers).isEmpty();
+    }
+
+    private double issuedCount() {
+        return registry.find("qmesh_ca_certificates_issued").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private static void assertRefused(io.qmesh.api.certs.v1.CertificateAuthorityGrpc.CertificateAuthorityBlockingStub stub,
