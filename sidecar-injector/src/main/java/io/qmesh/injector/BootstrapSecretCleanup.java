@@ -2,6 +2,7 @@ package io.qmesh.injector;
 
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -37,7 +38,9 @@ import org.jboss.logging.Logger;
  *       failed after admission (another webhook or a quota refused it) and the Secret is deleted.</li>
  * </ul>
  * Watches the injected pods (label {@code qmesh.io/proxy-uuid}) of every namespace and needs only
- * {@code patch} and {@code delete} on Secrets, never {@code get} or {@code list}.
+ * {@code patch} and {@code delete} on Secrets, never {@code get} or {@code list}. Each adopted Secret's
+ * pod goes on to {@link BootstrapRenewal}, with when its certificate is due (from the patch's answer),
+ * so disabling the cleanup disables renewals too.
  *
  * <p>Left behind: the Secret of a pod whose creation failed while the injector restarted within the grace period.
  */
@@ -48,6 +51,7 @@ public class BootstrapSecretCleanup {
     private static final String BY_PROXY_UUID = "proxy-uuid";
 
     private final KubernetesClient client;
+    private final BootstrapRenewal renewal;
     private final boolean enabled;
     private final Duration orphanGrace;
     private final Counter deletedWithPod;
@@ -58,8 +62,9 @@ public class BootstrapSecretCleanup {
             DaemonThreads.named("bootstrap-secret-cleanup"));
     private SharedIndexInformer<Pod> informer;
 
-    BootstrapSecretCleanup(KubernetesClient client, MeterRegistry registry, InjectorConfig config) {
+    BootstrapSecretCleanup(KubernetesClient client, BootstrapRenewal renewal, MeterRegistry registry, InjectorConfig config) {
         this.client = client;
+        this.renewal = renewal;
         this.enabled = config.bootstrapCleanup().enabled();
         this.orphanGrace = config.bootstrapCleanup().orphanGrace();
         this.deletedWithPod = deletedCounter(registry, "pod_deleted", "its pod was deleted");
@@ -92,6 +97,7 @@ public class BootstrapSecretCleanup {
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
+                renewal.forget(pod);
                 calls.execute(() -> {
                     if (delete(pod.getMetadata().getNamespace(), proxyUuid(pod), "deleted pod " + pod.getMetadata().getName())) {
                         deletedWithPod.increment();
@@ -140,9 +146,11 @@ public class BootstrapSecretCleanup {
         var owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(pod.getMetadata().getName())
                 .withUid(pod.getMetadata().getUid()).build();
         try {
-            client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+            Secret adopted = client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
                     client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("ownerReferences", List.of(owner)))));
             LOG.debugf("bootstrap Secret %s/%s owned by pod %s", namespace, name, pod.getMetadata().getName());
+            Map<String, String> annotations = adopted.getMetadata().getAnnotations();
+            renewal.track(pod, annotations == null ? null : annotations.get(BootstrapRenewal.RENEW_AT));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return; // injected in a dry run, or already deleted

@@ -10,8 +10,17 @@ import io.qmesh.injector.certs.IssuedCertificate;
 import io.qmesh.injector.patch.EnvoyBootstrap;
 import io.qmesh.injector.patch.PodInjector;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Writes a pod's bootstrap Secret: Envoy's bootstrap YAML and its BOOTSTRAP client certificate from the CA. */
+/**
+ * Writes a pod's bootstrap Secret: Envoy's bootstrap YAML, its BOOTSTRAP client certificate from the
+ * CA with the trust bundle, the SDS files through which Envoy reads (and rereads) them, and when the
+ * certificate is due for renewal ({@link BootstrapRenewal}).
+ */
 @ApplicationScoped
 public class BootstrapSecrets {
 
@@ -35,12 +44,12 @@ public class BootstrapSecrets {
                 .withNewMetadata().withName(inject.secretName()).withNamespace(spec.podNamespace())
                     .addToLabels(MeshLabels.PROXY_UUID, inject.proxyUuid())
                     .addToLabels("app.kubernetes.io/managed-by", "qmesh-sidecar-injector")
+                    .addToAnnotations(BootstrapRenewal.RENEW_AT, BootstrapRenewal.renewAt(cert, Instant.now()).toString())
                 .endMetadata()
                 .withType("Opaque")
-                .addToStringData(BOOTSTRAP_KEY, EnvoyBootstrap.yaml(spec))
-                .addToStringData("tls.crt", cert.certificateChainPem())
-                .addToStringData("tls.key", cert.privateKeyPem())
-                .addToStringData("ca.crt", cert.trustBundlePem())
+                .addToData(base64(Map.of(BOOTSTRAP_KEY, EnvoyBootstrap.yaml(spec))))
+                .addToData(base64(EnvoyBootstrap.sdsFiles(spec)))
+                .addToData(base64(BootstrapRenewal.certificateFiles(cert)))
                 .build();
         if (!create) {
             return secret;
@@ -48,5 +57,12 @@ public class BootstrapSecrets {
         Secret created = client.secrets().inNamespace(spec.podNamespace()).resource(secret).create();
         cleanup.expectPod(spec.podNamespace(), inject.proxyUuid());
         return created;
+    }
+
+    /** Secret data: base64, as the API server stores it (a renewal patches the same entries). */
+    static Map<String, String> base64(Map<String, String> files) {
+        Map<String, String> data = new LinkedHashMap<>();
+        files.forEach((file, text) -> data.put(file, Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))));
+        return data;
     }
 }

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qmesh.api.MeshLabels;
 import io.qmesh.injector.certs.TestCaResource;
+import io.qmesh.injector.patch.EnvoyBootstrap;
 import io.qmesh.injector.patch.PodInjector;
+import io.qmesh.runtime.tls.Pem;
 import io.qmesh.testing.WebhookClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,12 +23,14 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.Signature;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -171,8 +175,44 @@ class WebhookEndpointTest {
                 .findFirst().orElseThrow().path("value").asText();
         client.pods().inNamespace(ClusterSetup.ENROLLED).resource(new PodBuilder().withNewMetadata().withName(name)
                 .addToLabels(MeshLabels.PROXY_UUID, uuid).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("nginx").endContainer().endSpec().build()).create();
+                .withNewSpec().withServiceAccountName("web").addNewContainer().withName("app").withImage("nginx").endContainer().endSpec().build()).create();
         return uuid;
+    }
+
+    @Test
+    void runningPodsBootstrapCertificate_isRenewedInItsSecret_withANewKey_beforeItExpires() throws Exception {
+        String uuid = admitAndCreate("web-renewed");
+        var secret = client.secrets().inNamespace(ClusterSetup.ENROLLED).withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + uuid);
+        Secret written = secret.get();
+        X509Certificate first = certificate(data(written, "tls.crt"));
+        Instant firstDue = Instant.parse(written.getMetadata().getAnnotations().get(BootstrapRenewal.RENEW_AT));
+        assertThat(firstDue).isBefore(first.getNotAfter().toInstant());
+
+        Secret renewed = await().atMost(Duration.ofSeconds(30)).until(secret::get,
+                s -> !serialOf(s).equals(first.getSerialNumber()));
+
+        X509Certificate second = certificate(data(renewed, "tls.crt"));
+        assertThat(second.getNotAfter()).isAfter(first.getNotAfter());
+        assertThat(second.getSubjectAlternativeNames().stream().map(l -> (Object) l.get(1)).toList())
+                .containsExactly("spiffe://cluster.local/ns/shop/sa/web");
+        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(second)),
+                noRevocation(certificate(data(renewed, "ca.crt"))));
+        // a new key, and the one the new certificate is for
+        assertThat(data(renewed, "tls.key")).isNotEqualTo(data(written, "tls.key"));
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(Pem.privateKey(data(renewed, "tls.key"), "EC"));
+        signer.update(uuid.getBytes(StandardCharsets.UTF_8));
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(second.getPublicKey());
+        verifier.update(uuid.getBytes(StandardCharsets.UTF_8));
+        assertThat(verifier.verify(signature)).isTrue();
+        assertThat(Instant.parse(renewed.getMetadata().getAnnotations().get(BootstrapRenewal.RENEW_AT))).isAfter(firstDue);
+        // what Envoy reads stays as it was: the bootstrap and the SDS files naming the renewed files
+        assertThat(data(renewed, "bootstrap.yaml")).isEqualTo(data(written, "bootstrap.yaml"));
+        assertThat(data(renewed, EnvoyBootstrap.SDS_CERTIFICATE_FILE)).contains("/etc/envoy/tls.crt").contains("/etc/envoy/tls.key");
+        assertThat(given().get("/q/metrics").asString())
+                .containsPattern("qmesh_injector_bootstrap_renewals_total\\{[^}]*result=\"renewed\"[^}]*\\} [1-9]");
     }
 
     @Test
@@ -273,10 +313,15 @@ class WebhookEndpointTest {
     }
 
     private static String data(Secret secret, String key) {
-        if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
-            return secret.getStringData().get(key);
-        }
         return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    private static java.math.BigInteger serialOf(Secret secret) {
+        try {
+            return certificate(data(secret, "tls.crt")).getSerialNumber();
+        } catch (Exception e) {
+            throw new IllegalStateException("tls.crt of " + secret.getMetadata().getName(), e);
+        }
     }
 
     private static X509Certificate certificate(String pem) throws Exception {

@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  * them. Once a pod of a ServiceAccount is admitted, a few more certificates for that ServiceAccount
  * (fresh keys each) are issued in the background, so the next pods of the same Deployment are admitted
  * without waiting for the CA. A certificate is handed out once and only within {@link #MAX_AGE} of its
- * issue; the first pod of a ServiceAccount, and pods arriving faster than the CA refills, wait for
+ * issue and a third of its lifetime; the first pod of a ServiceAccount, and pods arriving faster than the CA refills, wait for
  * the CA as before. ServiceAccounts without a pod for {@link #IDLE} are forgotten.
  * {@code qmesh.injector.ca.bootstrap-prefetch=0} turns prefetching off.
  */
@@ -39,6 +39,11 @@ public class BootstrapCertificates {
     }
 
     private record Prefetched(IssuedCertificate certificate, Instant issued) {
+        /** Within {@link #MAX_AGE} of its issue, and with two thirds of its life still ahead (short-lived certificates). */
+        boolean freshAt(Instant now) {
+            Duration age = Duration.between(issued, now);
+            return age.compareTo(MAX_AGE) < 0 && age.multipliedBy(3).compareTo(Duration.between(issued, certificate.notAfter())) < 0;
+        }
     }
 
     private final class Pool {
@@ -54,7 +59,7 @@ public class BootstrapCertificates {
 
         IssuedCertificate takeFresh(Instant now) {
             for (Prefetched p = ready.pollFirst(); p != null; p = ready.pollFirst()) {
-                if (Duration.between(p.issued(), now).compareTo(MAX_AGE) < 0) {
+                if (p.freshAt(now)) {
                     return p.certificate();
                 }
             }

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * Envoy's bootstrap YAML: node id and metadata, ADS over gRPC to xds-service with mTLS (the client
- * certificate from the bootstrap Secret; the node is sent on every request, which xds-service's cache
+ * certificate and trust bundle from the bootstrap Secret, through file-based SDS so that renewed files
+ * are picked up: {@link #sdsFiles}; the node is sent on every request, which xds-service's cache
  * relies on, so {@code set_node_on_first_message_only} is left unset), admin on 127.0.0.1:15000, a
  * stats listener on 15010 ({@code /stats/prometheus}, {@code /ready}) and one static listener per
  * rewritten-probe port.
@@ -22,6 +23,14 @@ public final class EnvoyBootstrap {
     public static final int STATS_PORT = 15010;
     public static final String XDS_CLUSTER = "qmesh-xds";
     public static final String ADMIN_CLUSTER = "qmesh-admin";
+    /** Files of the bootstrap Secret, mounted in {@link BootstrapSpec#certDirectory()}. */
+    public static final String CERTIFICATE_FILE = "tls.crt";
+    public static final String KEY_FILE = "tls.key";
+    public static final String TRUST_BUNDLE_FILE = "ca.crt";
+    public static final String SDS_CERTIFICATE_FILE = "sds-certificate.yaml";
+    public static final String SDS_TRUST_FILE = "sds-trust.yaml";
+    static final String CERTIFICATE_SECRET = "qmesh-bootstrap-certificate";
+    static final String TRUST_SECRET = "qmesh-bootstrap-trust";
     private static final String HCM = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
     private static final String ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
     private static final String HEALTH_CHECK = "type.googleapis.com/envoy.extensions.filters.http.health_check.v3.HealthCheck";
@@ -95,19 +104,19 @@ public final class EnvoyBootstrap {
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> staticCluster(e.getKey(), e.getValue().targetPort(), e.getValue().tcp()))
                 .distinct().forEach(clusters::add);
-        String dir = spec.certDirectory();
+        // certificate and trust bundle through file-based SDS: the injector renews them in the Secret,
+        // Kubernetes swaps the mounted files, Envoy reloads them (static tls_certificates are read once)
         Map<String, Object> tls = map("name", "envoy.transport_sockets.tls", "typed_config", map(
                 "@type", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
                 "sni", spec.xdsHost(),
                 "common_tls_context", map(
                         "tls_params", map("tls_minimum_protocol_version", "TLSv1_2"),
-                        "tls_certificates", List.of(map(
-                                "certificate_chain", map("filename", dir + "/tls.crt"),
-                                "private_key", map("filename", dir + "/tls.key"))),
+                        "tls_certificate_sds_secret_configs", List.of(sdsSecret(spec, CERTIFICATE_SECRET, SDS_CERTIFICATE_FILE)),
                         // only xds-service's own SERVING certificate is accepted, not any certificate of the mesh CA
-                        "validation_context", map("trusted_ca", map("filename", dir + "/ca.crt"),
-                                "match_typed_subject_alt_names", List.of(map("san_type", "DNS",
-                                        "matcher", map("exact", spec.xdsHost())))))));
+                        "combined_validation_context", map(
+                                "default_validation_context", map("match_typed_subject_alt_names", List.of(map(
+                                        "san_type", "DNS", "matcher", map("exact", spec.xdsHost())))),
+                                "validation_context_sds_secret_config", sdsSecret(spec, TRUST_SECRET, SDS_TRUST_FILE)))));
         Map<String, Object> xds = new LinkedHashMap<>();
         xds.put("name", XDS_CLUSTER);
         xds.put("type", "LOGICAL_DNS");
@@ -119,6 +128,40 @@ public final class EnvoyBootstrap {
         xds.put("transport_socket", tls);
         clusters.add(xds);
         return clusters;
+    }
+
+    /**
+     * The SDS files the bootstrap points at, by file name in the bootstrap Secret: one Secret
+     * resource each, naming the certificate files next to them.
+     */
+    public static Map<String, String> sdsFiles(BootstrapSpec spec) {
+        String dir = spec.certDirectory();
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(SDS_CERTIFICATE_FILE, sdsFile(map("name", CERTIFICATE_SECRET, "tls_certificate", map(
+                "certificate_chain", map("filename", dir + "/" + CERTIFICATE_FILE),
+                "private_key", map("filename", dir + "/" + KEY_FILE)))));
+        files.put(SDS_TRUST_FILE, sdsFile(map("name", TRUST_SECRET, "validation_context", map(
+                "trusted_ca", map("filename", dir + "/" + TRUST_BUNDLE_FILE)))));
+        return files;
+    }
+
+    private static String sdsFile(Map<String, Object> secret) {
+        Map<String, Object> resource = new LinkedHashMap<>();
+        resource.put("@type", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret");
+        resource.putAll(secret);
+        try {
+            return YAML.writeValueAsString(map("resources", List.of(resource)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("SDS file for " + secret.get("name") + " cannot be written", e);
+        }
+    }
+
+    /** An SDS secret read from a file of the bootstrap Secret, reloaded when Kubernetes updates the mounted Secret. */
+    private static Map<String, Object> sdsSecret(BootstrapSpec spec, String name, String file) {
+        String dir = spec.certDirectory();
+        return map("name", name, "sds_config", map(
+                "path_config_source", map("path", dir + "/" + file, "watched_directory", map("path", dir)),
+                "resource_api_version", "V3"));
     }
 
     private static String probeCluster(ProbeRoute r) {

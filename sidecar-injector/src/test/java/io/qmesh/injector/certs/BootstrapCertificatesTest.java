@@ -77,6 +77,21 @@ class BootstrapCertificatesTest {
     }
 
     @Test
+    void prefetchedCertificateWithAThirdOfItsLifeGone_isNotHandedOut() throws Exception {
+        // the tests' bootstrap certificates live 8 s (application.properties): a third is gone after 2.7 s
+        TestClock now = new TestClock(Instant.now());
+        started = new BootstrapCertificates(ca, 1, now, registry);
+        started.take("shop", "cart", "shop/cart-1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> started.ready("shop", "cart") == 1);
+        now.advance(Duration.ofSeconds(3));
+
+        started.take("shop", "cart", "shop/cart-2");
+
+        assertThat(count("prefetched")).isZero();
+        assertThat(count("on_demand")).as("the stale one dropped, issued on demand").isEqualTo(2);
+    }
+
+    @Test
     void prefetchOff_issuesEveryCertificateDuringItsAdmission() throws Exception {
         BootstrapCertificates certificates = prefetching(0);
         certificates.take("shop", "db", "shop/db-1");

@@ -1,0 +1,179 @@
+package io.qmesh.injector;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.qmesh.api.MeshLabels;
+import io.qmesh.injector.certs.CaClient;
+import io.qmesh.injector.certs.IssuedCertificate;
+import io.qmesh.injector.patch.EnvoyBootstrap;
+import io.qmesh.injector.patch.PodInjector;
+import io.qmesh.runtime.DaemonThreads;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Renews the BOOTSTRAP certificate of every running injected pod before it expires. Envoy presents
+ * it whenever it (re)connects to xds-service, so a pod older than the certificate's lifetime would
+ * otherwise lose its control plane at the next reconnect (an xds-service restart, a network blip);
+ * the renewal also carries the CA's current trust bundle, so a root rotation reaches every Envoy.
+ * <p>
+ * Each bootstrap Secret says when its certificate is due ({@value #RENEW_AT}, two thirds into the
+ * remaining lifetime when it was written). {@link BootstrapSecretCleanup} hands over every injected pod
+ * it sees (all of them when the injector starts) with that annotation; at the time, a new key and
+ * certificate for the pod's ServiceAccount replace the old ones in the Secret (a merge patch: the
+ * injector never reads Secrets), Kubernetes updates the mounted files, and Envoy reloads them through
+ * its file-based SDS ({@link EnvoyBootstrap#sdsFiles}). A failed renewal is retried every
+ * {@link #RETRY} until the pod goes.
+ */
+@ApplicationScoped
+public class BootstrapRenewal {
+
+    /** Annotation of a bootstrap Secret: when its certificate should be renewed (an ISO-8601 instant). */
+    public static final String RENEW_AT = "qmesh.io/bootstrap-renew-at";
+    static final Duration RETRY = Duration.ofSeconds(30);
+    private static final Logger LOG = Logger.getLogger(BootstrapRenewal.class);
+
+    private final KubernetesClient client;
+    private final CaClient ca;
+    private final Counter renewed;
+    private final Counter failed;
+    private final Map<String, ScheduledFuture<?>> due = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("bootstrap-renewal"));
+
+    BootstrapRenewal(KubernetesClient client, CaClient ca, MeterRegistry registry) {
+        this.client = client;
+        this.ca = ca;
+        this.renewed = renewals(registry, "renewed");
+        this.failed = renewals(registry, "failed");
+    }
+
+    private static Counter renewals(MeterRegistry registry, String result) {
+        return Counter.builder("qmesh.injector.bootstrap.renewals").tag("result", result)
+                .description("Renewals of running pods' bootstrap certificates").register(registry);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        renewals.shutdownNow();
+    }
+
+    /** When a certificate received {@code now} is due: two thirds of the way to its expiry. */
+    public static Instant renewAt(IssuedCertificate certificate, Instant now) {
+        Duration left = Duration.between(now, certificate.notAfter());
+        return left.isNegative() ? now : now.plus(left.multipliedBy(2).dividedBy(3));
+    }
+
+    /** The bootstrap Secret's entries that hold a certificate: chain, key, trust bundle. */
+    public static Map<String, String> certificateFiles(IssuedCertificate certificate) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(EnvoyBootstrap.CERTIFICATE_FILE, certificate.certificateChainPem());
+        files.put(EnvoyBootstrap.KEY_FILE, certificate.privateKeyPem());
+        files.put(EnvoyBootstrap.TRUST_BUNDLE_FILE, certificate.trustBundlePem());
+        return files;
+    }
+
+    /**
+     * Renews the pod's certificate when its Secret says ({@code renewAt}, the annotation's value);
+     * at once when the Secret does not say (written by an injector before renewals) or says nonsense.
+     */
+    void track(Pod pod, String renewAt) {
+        Instant at = Instant.now();
+        if (renewAt != null) {
+            try {
+                at = Instant.parse(renewAt);
+            } catch (DateTimeParseException e) {
+                LOG.warnf("bootstrap Secret of pod %s/%s: annotation %s=%s is not an instant; renewing now",
+                        pod.getMetadata().getNamespace(), pod.getMetadata().getName(), RENEW_AT, renewAt);
+            }
+        }
+        schedule(new Proxy(pod), at);
+    }
+
+    /** The pod is gone: no more renewals. */
+    void forget(Pod pod) {
+        ScheduledFuture<?> next = due.remove(new Proxy(pod).key());
+        if (next != null) {
+            next.cancel(false);
+        }
+    }
+
+    private void schedule(Proxy proxy, Instant at) {
+        long delay = Math.max(0, Duration.between(Instant.now(), at).toMillis());
+        ScheduledFuture<?> previous = due.put(proxy.key(), renewals.schedule(() -> renew(proxy), delay, TimeUnit.MILLISECONDS));
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private void renew(Proxy proxy) {
+        if (!due.containsKey(proxy.key())) {
+            return;
+        }
+        try {
+            IssuedCertificate certificate = ca.issueBootstrap(proxy.namespace(), proxy.serviceAccount(), proxy.nodeId());
+            Instant next = renewAt(certificate, Instant.now());
+            client.secrets().inNamespace(proxy.namespace()).withName(proxy.secretName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("annotations", Map.of(RENEW_AT, next.toString())),
+                            "data", BootstrapSecrets.base64(certificateFiles(certificate)))));
+            renewed.increment();
+            LOG.infof("renewed bootstrap certificate of pod %s/%s serial=%s valid until %s, next renewal at %s", proxy.namespace(),
+                    proxy.pod(), certificate.serialNumber(), certificate.notAfter(), next);
+            schedule(proxy, next);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                due.remove(proxy.key());
+                return; // the Secret went with its pod
+            }
+            retry(proxy, e.getMessage());
+        } catch (CaClient.CaException e) {
+            retry(proxy, e.getMessage());
+        }
+    }
+
+    private void retry(Proxy proxy, String why) {
+        failed.increment();
+        LOG.warnf("bootstrap certificate of pod %s/%s not renewed, retrying in %d s: %s", proxy.namespace(), proxy.pod(),
+                RETRY.toSeconds(), why);
+        if (due.containsKey(proxy.key())) {
+            schedule(proxy, Instant.now().plus(RETRY));
+        }
+    }
+
+    /** What a renewal needs of an injected pod. */
+    private record Proxy(String namespace, String pod, String proxyUuid, String serviceAccount) {
+        Proxy(Pod pod) {
+            this(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getLabels().get(MeshLabels.PROXY_UUID),
+                    PodInjector.serviceAccountOf(pod.getSpec()));
+        }
+
+        String key() {
+            return namespace + "/" + proxyUuid;
+        }
+
+        String secretName() {
+            return PodInjector.BOOTSTRAP_SECRET_PREFIX + proxyUuid;
+        }
+
+        /** Envoy's node id, as {@link io.qmesh.injector.patch.BootstrapSpec#nodeId()} makes it. */
+        String nodeId() {
+            return proxyUuid + "." + serviceAccount + "." + namespace;
+        }
+    }
+}
