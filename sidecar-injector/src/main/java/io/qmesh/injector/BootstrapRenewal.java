@@ -1,6 +1,7 @@
 package io.qmesh.injector;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -25,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -40,7 +42,9 @@ import org.jboss.logging.Logger;
  * certificate for the pod's ServiceAccount replace the old ones in the Secret (a merge patch: the
  * injector never reads Secrets), Kubernetes updates the mounted files, and Envoy reloads them through
  * its file-based SDS ({@link EnvoyBootstrap#sdsFiles}). A failed renewal is retried every
- * {@link #RETRY} until the pod goes.
+ * {@link #RETRY} until the pod goes. Every replica of the injector tracks every pod; just before
+ * renewing, a replica looks at the Secret's annotation (through an empty patch) and leaves a
+ * certificate another replica has just renewed alone.
  */
 @ApplicationScoped
 public class BootstrapRenewal {
@@ -48,6 +52,7 @@ public class BootstrapRenewal {
     /** Annotation of a bootstrap Secret: when its certificate should be renewed (an ISO-8601 instant). */
     public static final String RENEW_AT = "qmesh.io/bootstrap-renew-at";
     static final Duration RETRY = Duration.ofSeconds(30);
+    private static final Duration MAX_JITTER = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(BootstrapRenewal.class);
 
     private final KubernetesClient client;
@@ -90,20 +95,12 @@ public class BootstrapRenewal {
     }
 
     /**
-     * Renews the pod's certificate when its Secret says ({@code renewAt}, the annotation's value);
-     * at once when the Secret does not say (written by an injector before renewals) or says nonsense.
+     * Renews the pod's certificate when its Secret (as an API call just answered with it) says; at
+     * once when it does not say (written by an injector before renewals) or says nonsense.
      */
-    void track(Pod pod, String renewAt) {
-        Instant at = Instant.now();
-        if (renewAt != null) {
-            try {
-                at = Instant.parse(renewAt);
-            } catch (DateTimeParseException e) {
-                LOG.warnf("bootstrap Secret of pod %s/%s: annotation %s=%s is not an instant; renewing now",
-                        pod.getMetadata().getNamespace(), pod.getMetadata().getName(), RENEW_AT, renewAt);
-            }
-        }
-        schedule(new Proxy(pod), at);
+    void track(Pod pod, Secret secret) {
+        Instant at = renewAtOf(secret);
+        schedule(new Proxy(pod), at == null ? Instant.now() : at);
     }
 
     /** The pod is gone: no more renewals. */
@@ -114,9 +111,15 @@ public class BootstrapRenewal {
         }
     }
 
+    /**
+     * Schedules the proxy's renewal at {@code at}, a little later at random: the injector's replicas
+     * all watch every pod, and the first one due renews while the others find the Secret renewed.
+     */
     private void schedule(Proxy proxy, Instant at) {
         long delay = Math.max(0, Duration.between(Instant.now(), at).toMillis());
-        ScheduledFuture<?> previous = due.put(proxy.key(), renewals.schedule(() -> renew(proxy), delay, TimeUnit.MILLISECONDS));
+        long jitter = ThreadLocalRandom.current().nextLong(Math.min(MAX_JITTER.toMillis(), delay / 100) + 1);
+        ScheduledFuture<?> previous = due.put(proxy.key(),
+                renewals.schedule(() -> renew(proxy), delay + jitter, TimeUnit.MILLISECONDS));
         if (previous != null) {
             previous.cancel(false);
         }
@@ -126,16 +129,23 @@ public class BootstrapRenewal {
         if (!due.containsKey(proxy.key())) {
             return;
         }
+        var secret = client.secrets().inNamespace(proxy.namespace()).withName(proxy.secretName());
         try {
+            // an empty merge patch answers with the Secret as it is: another replica may have renewed it already
+            Instant renewedAt = renewAtOf(secret.patch(PatchContext.of(PatchType.JSON_MERGE), "{}"));
+            if (renewedAt != null && renewedAt.isAfter(Instant.now())) {
+                scheduleIfTracked(proxy, renewedAt);
+                return;
+            }
             IssuedCertificate certificate = ca.issueBootstrap(proxy.namespace(), proxy.serviceAccount(), proxy.nodeId());
             Instant next = renewAt(certificate, Instant.now());
-            client.secrets().inNamespace(proxy.namespace()).withName(proxy.secretName()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("annotations", Map.of(RENEW_AT, next.toString())),
-                            "data", BootstrapSecrets.base64(certificateFiles(certificate)))));
+            secret.patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of(
+                    "metadata", Map.of("annotations", Map.of(RENEW_AT, next.toString())),
+                    "data", BootstrapSecrets.base64(certificateFiles(certificate)))));
             renewed.increment();
             LOG.infof("renewed bootstrap certificate of pod %s/%s serial=%s valid until %s, next renewal at %s", proxy.namespace(),
                     proxy.pod(), certificate.serialNumber(), certificate.notAfter(), next);
-            schedule(proxy, next);
+            scheduleIfTracked(proxy, next);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 due.remove(proxy.key());
@@ -147,13 +157,27 @@ public class BootstrapRenewal {
         }
     }
 
+    /** Not for a pod that went while its renewal ran. */
+    private void scheduleIfTracked(Proxy proxy, Instant at) {
+        if (due.containsKey(proxy.key())) {
+            schedule(proxy, at);
+        }
+    }
+
+    private static Instant renewAtOf(Secret secret) {
+        String value = secret.getMetadata().getAnnotations() == null ? null : secret.getMetadata().getAnnotations().get(RENEW_AT);
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
     private void retry(Proxy proxy, String why) {
         failed.increment();
         LOG.warnf("bootstrap certificate of pod %s/%s not renewed, retrying in %d s: %s", proxy.namespace(), proxy.pod(),
                 RETRY.toSeconds(), why);
-        if (due.containsKey(proxy.key())) {
-            schedule(proxy, Instant.now().plus(RETRY));
-        }
+        scheduleIfTracked(proxy, Instant.now().plus(RETRY));
     }
 
     /** What a renewal needs of an injected pod. */

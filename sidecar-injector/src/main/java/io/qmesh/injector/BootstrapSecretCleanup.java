@@ -149,8 +149,7 @@ public class BootstrapSecretCleanup {
             Secret adopted = client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
                     client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("ownerReferences", List.of(owner)))));
             LOG.debugf("bootstrap Secret %s/%s owned by pod %s", namespace, name, pod.getMetadata().getName());
-            Map<String, String> annotations = adopted.getMetadata().getAnnotations();
-            renewal.track(pod, annotations == null ? null : annotations.get(BootstrapRenewal.RENEW_AT));
+            renewal.track(pod, adopted);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return; // injected in a dry run, or already deleted

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qmesh.api.MeshLabels;
 import io.qmesh.injector.certs.TestCaResource;
 import io.qmesh.injector.patch.EnvoyBootstrap;
@@ -213,6 +215,24 @@ class WebhookEndpointTest {
         assertThat(data(renewed, EnvoyBootstrap.SDS_CERTIFICATE_FILE)).contains("/etc/envoy/tls.crt").contains("/etc/envoy/tls.key");
         assertThat(given().get("/q/metrics").asString())
                 .containsPattern("qmesh_injector_bootstrap_renewals_total\\{[^}]*result=\"renewed\"[^}]*\\} [1-9]");
+    }
+
+    @Test
+    void certificateAnotherReplicaHasJustRenewed_isLeftAlone() throws Exception {
+        String uuid = admitAndCreate("web-other-replica");
+        var secret = client.secrets().inNamespace(ClusterSetup.ENROLLED).withName(PodInjector.BOOTSTRAP_SECRET_PREFIX + uuid);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !secret.get().getMetadata().getOwnerReferences().isEmpty());
+        Instant due = Instant.parse(secret.get().getMetadata().getAnnotations().get(BootstrapRenewal.RENEW_AT));
+        java.math.BigInteger serial = serialOf(secret.get());
+
+        // what another replica's renewal leaves behind (its new certificate aside): a later due time
+        String later = Instant.now().plus(Duration.ofMinutes(10)).toString();
+        secret.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + BootstrapRenewal.RENEW_AT
+                + "\":\"" + later + "\"}}}");
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), due).toMillis()) + 3000);
+
+        assertThat(serialOf(secret.get())).as("not renewed a second time").isEqualTo(serial);
+        assertThat(secret.get().getMetadata().getAnnotations()).containsEntry(BootstrapRenewal.RENEW_AT, later);
     }
 
     @Test
