@@ -66,7 +66,6 @@ public class Issuance {
                 Set.copyOf(config.auth().protectedNamespaces().orElse(List.of(config.namespace()))));
     }
 
-
     /** The caller's identity, or a refusal (for calls that need only authentication, e.g. the bundle stream). */
     public TokenReviewAuthenticator.Result authenticate(String token) {
         return authenticator.authenticate(token);

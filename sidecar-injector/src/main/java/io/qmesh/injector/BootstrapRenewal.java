@@ -40,7 +40,7 @@ import org.jboss.logging.Logger;
  * remaining lifetime when it was written). {@link BootstrapSecretCleanup} hands over every injected pod
  * it sees (all of them when the injector starts) with that annotation; at the time, a new key and
  * certificate for the pod's ServiceAccount replace the old ones in the Secret (a merge patch: the
- * injector never reads Secrets), Kubernetes updates the mounted files, and Envoy reloads them through
+ * injector has no get or list on Secrets), Kubernetes updates the mounted files, and Envoy reloads them through
  * its file-based SDS ({@link EnvoyBootstrap#sdsFiles}). A failed renewal is retried every
  * {@link #RETRY} until the pod goes. Every replica of the injector tracks every pod; just before
  * renewing, a replica looks at the Secret's annotation (through an empty patch) and leaves a
@@ -51,7 +51,7 @@ public class BootstrapRenewal {
 
     /** Annotation of a bootstrap Secret: when its certificate should be renewed (an ISO-8601 instant). */
     public static final String RENEW_AT = "qmesh.io/bootstrap-renew-at";
-    static final Duration RETRY = Duration.ofSeconds(30);
+    private static final Duration RETRY = Duration.ofSeconds(30);
     private static final Duration MAX_JITTER = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(BootstrapRenewal.class);
 

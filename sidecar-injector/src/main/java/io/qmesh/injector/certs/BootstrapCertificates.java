@@ -24,8 +24,8 @@ import org.jboss.logging.Logger;
  * them. Once a pod of a ServiceAccount is admitted, a few more certificates for that ServiceAccount
  * (fresh keys each) are issued in the background, so the next pods of the same Deployment are admitted
  * without waiting for the CA. A certificate is handed out once and only within {@link #MAX_AGE} of its
- * issue and a third of its lifetime; the first pod of a ServiceAccount, and pods arriving faster than the CA refills, wait for
- * the CA as before. ServiceAccounts without a pod for {@link #IDLE} are forgotten.
+ * issue and a third of its lifetime; the first pod of a ServiceAccount, and pods arriving faster than
+ * the CA refills, wait for the CA as before. ServiceAccounts without a pod for {@link #IDLE} are forgotten.
  * {@code qmesh.injector.ca.bootstrap-prefetch=0} turns prefetching off.
  */
 @ApplicationScoped
