@@ -27,7 +27,7 @@ class PrometheusConfigIT {
         assertThat(result.succeeded()).as("%s%s", result.stdout(), result.stderr()).isTrue();
         assertThat(Files.readString(config)).contains("relabel_configs").doesNotContain("kubernetes_sd_configs");
         // check config loads the rule files too: it reports how many rules it found
-        assertThat(result.stdout()).contains("qmesh-alerts.yml").contains("SUCCESS: 10 rules found");
+        assertThat(result.stdout()).contains("qmesh-alerts.yml").contains("SUCCESS: 11 rules found");
     }
 
     @Test

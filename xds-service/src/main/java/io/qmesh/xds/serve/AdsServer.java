@@ -186,7 +186,8 @@ public class AdsServer {
     }
 
     private SslContext sslContext() throws SSLException {
-        return GrpcSslContexts.configure(SslContextBuilder.forServer(keyManager)).trustManager(trustManager)
+        return GrpcSslContexts.configure(SslContextBuilder.forServer(keyManager))
+                .trustManager(new ClientCertificateCheck(trustManager, metrics))
                 .clientAuth(requireClientCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL).build();
     }
 

@@ -38,6 +38,7 @@ public class XdsMetrics {
     private final Counter applyFailures;
     private final AtomicInteger staleGroups = new AtomicInteger();
     private final Map<String, Counter> groupFailures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejectedClientCertificates = new ConcurrentHashMap<>();
     private final AtomicLong servingNotAfter = new AtomicLong();
     private final AtomicBoolean servingGauge = new AtomicBoolean();
 
@@ -73,6 +74,20 @@ public class XdsMetrics {
         for (String reason : List.of("generate", "inconsistent")) {
             groupFailures(reason, 0);
         }
+        for (String reason : List.of("expired", "not_yet_valid", "untrusted")) {
+            rejectedClientCertificates(reason);
+        }
+    }
+
+    /** A proxy's client certificate was refused in the ADS port's TLS handshake, for {@code reason}. */
+    public void clientCertificateRejected(String reason) {
+        rejectedClientCertificates(reason).increment();
+    }
+
+    private Counter rejectedClientCertificates(String reason) {
+        return rejectedClientCertificates.computeIfAbsent(reason, r -> Counter.builder("qmesh.xds.client.certificates.rejected")
+                .tag("reason", r).description("Client certificates the ADS port refused in the TLS handshake (expired,"
+                        + " not_yet_valid, untrusted: not from the mesh trust bundle)").register(registry));
     }
 
     /** {@code count} proxy groups of one policy failed for {@code reason} (generate, inconsistent). */

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
@@ -83,6 +84,29 @@ class AdsServerTlsTest {
 
         secrets.putTrustBundle(next.pem);
         assertThat(handshake(old, old.client("bookbuyer"))).as("a client of the removed root").isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
+    void refusedClientCertificates_areCountedByReason_soAnExpiredBootstrapCertificateShows() throws Exception {
+        Root root = new Root("CN=mesh root");
+        Root other = new Root("CN=another root");
+        server = started("ca");
+        server.serve(root.serving());
+        secrets.putTrustBundle(root.pem);
+        Instant now = Instant.now();
+
+        assertThat(handshake(root, root.client("bookbuyer", now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)))))
+                .isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(handshake(root, other.client("bookbuyer"))).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(handshake(root, root.client("bookbuyer"))).isNotEqualTo(Status.Code.UNAVAILABLE);
+
+        assertThat(rejected("expired")).isEqualTo(1);
+        assertThat(rejected("untrusted")).isEqualTo(1);
+        assertThat(rejected("not_yet_valid")).isZero();
+    }
+
+    private double rejected(String reason) {
+        return registry.get("qmesh.xds.client.certificates.rejected").tag("reason", reason).counter().count();
     }
 
     @Test
@@ -171,13 +195,23 @@ class AdsServerTlsTest {
         }
 
         WorkloadCertificate client(String serviceAccount) throws Exception {
+            Instant now = Instant.now();
+            return client(serviceAccount, now.minusSeconds(60), now.plus(Duration.ofDays(1)));
+        }
+
+        WorkloadCertificate client(String serviceAccount, Instant notBefore, Instant notAfter) throws Exception {
             return leaf(new GeneralName(GeneralName.uniformResourceIdentifier,
-                    "spiffe://cluster.local/ns/bookbuyer/sa/" + serviceAccount));
+                    "spiffe://cluster.local/ns/bookbuyer/sa/" + serviceAccount), notBefore, notAfter);
         }
 
         private WorkloadCertificate leaf(GeneralName san) throws Exception {
+            Instant now = Instant.now();
+            return leaf(san, now.minusSeconds(60), now.plus(Duration.ofDays(1)));
+        }
+
+        private WorkloadCertificate leaf(GeneralName san, Instant notBefore, Instant notAfter) throws Exception {
             KeyPair leafKey = MtlsResource.ec();
-            X509Certificate leaf = MtlsResource.certificate("CN=leaf", leafKey, name, key, san, false);
+            X509Certificate leaf = MtlsResource.certificate("CN=leaf", leafKey, name, key, san, false, notBefore, notAfter);
             return new WorkloadCertificate(MtlsResource.pem(leaf), MtlsResource.pem(new JcaPKCS8Generator(leafKey.getPrivate(), null)),
                     leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
         }

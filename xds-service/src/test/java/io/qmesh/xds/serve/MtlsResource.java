@@ -74,8 +74,13 @@ public class MtlsResource extends FakeMeshController {
     static X509Certificate certificate(String subject, KeyPair key, String issuer, KeyPair issuerKey,
             GeneralName san, boolean ca) throws Exception {
         Instant now = Instant.now();
+        return certificate(subject, key, issuer, issuerKey, san, ca, now.minusSeconds(60), now.plus(Duration.ofDays(1)));
+    }
+
+    static X509Certificate certificate(String subject, KeyPair key, String issuer, KeyPair issuerKey,
+            GeneralName san, boolean ca, Instant notBefore, Instant notAfter) throws Exception {
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(issuer),
-                BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))),
+                BigInteger.valueOf(System.nanoTime()), Date.from(notBefore), Date.from(notAfter),
                 new X500Name(subject), key.getPublic());
         if (san != null) {
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));
