@@ -126,7 +126,7 @@ class CaIssueBenchmark {
                     | raw BouncyCastle P-256 signatures (floor) | %.0f |
                     | raw BouncyCastle P-256 verifications (a fresh decoded key each, as for a CSR) | %.0f |
                     | raw sign + verify (the crypto one issuance needs) | %.0f |
-                    | mean time inside the CA per Issue (server side, ms) | %.2f |
+                    | mean server-side time per Issue, from arrival (waiting for a worker included) to answer (ms) | %.2f |
                     | mean round trip of one sequential Issue call (ms) | %.2f |
                     | CPU per issued certificate, whole JVM (ms) | %.2f |
                     | … in the CA's workers (CSR check, certificate, signature) | %.2f |
