@@ -177,7 +177,8 @@ class WebhookEndpointTest {
                 .findFirst().orElseThrow().path("value").asText();
         client.pods().inNamespace(ClusterSetup.ENROLLED).resource(new PodBuilder().withNewMetadata().withName(name)
                 .addToLabels(MeshLabels.PROXY_UUID, uuid).endMetadata()
-                .withNewSpec().withServiceAccountName("web").addNewContainer().withName("app").withImage("nginx").endContainer().endSpec().build()).create();
+                .withNewSpec().withServiceAccountName("web").addNewContainer().withName("app").withImage("nginx").endContainer().endSpec()
+                .build()).create();
         return uuid;
     }
 

@@ -63,7 +63,8 @@ class EnvoyBootstrapProtoTest {
             assertThat(sds.getSdsConfig().getPathConfigSource().getWatchedDirectory().getPath()).isEqualTo("/etc/envoy");
         }
         Map<String, String> files = EnvoyBootstrap.sdsFiles(inject.bootstrap());
-        assertThat(certificate.getSdsConfig().getPathConfigSource().getPath()).isEqualTo("/etc/envoy/" + EnvoyBootstrap.SDS_CERTIFICATE_FILE);
+        assertThat(certificate.getSdsConfig().getPathConfigSource().getPath())
+                .isEqualTo("/etc/envoy/" + EnvoyBootstrap.SDS_CERTIFICATE_FILE);
         Secret tlsCertificate = sdsSecret(files.get(EnvoyBootstrap.SDS_CERTIFICATE_FILE));
         assertThat(tlsCertificate.getName()).isEqualTo(certificate.getName());
         assertThat(tlsCertificate.getTlsCertificate().getCertificateChain().getFilename()).isEqualTo("/etc/envoy/tls.crt");
