@@ -15,6 +15,7 @@ import io.qmesh.injector.patch.EnvoyBootstrap;
 import io.qmesh.injector.patch.PodInjector;
 import io.qmesh.runtime.DaemonThreads;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -44,8 +45,10 @@ import org.jboss.logging.Logger;
  * its file-based SDS ({@link EnvoyBootstrap#sdsFiles}). A failed renewal is retried every
  * {@link #RETRY} until the pod goes. Every replica of the injector tracks every pod; just before
  * renewing, a replica looks at the Secret's annotation (through an empty patch) and leaves a
- * certificate another replica has just renewed alone.
+ * certificate another replica has just renewed alone. Made at start-up, so its counters are exported
+ * before the first injected pod appears.
  */
+@Startup
 @ApplicationScoped
 public class BootstrapRenewal {
 
