@@ -40,7 +40,8 @@ import java.util.logging.Logger;
 final class ClusterState {
 
     /** The SMI and qmesh CRDs are alpha APIs by design: the client would warn about each on the demo's console. */
-    private static final Logger UNSTABLE_VERSION_ALERTS = Logger.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils");
+    private static final Logger UNSTABLE_VERSION_ALERTS =
+            Logger.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils");
 
     static {
         UNSTABLE_VERSION_ALERTS.setLevel(Level.SEVERE);

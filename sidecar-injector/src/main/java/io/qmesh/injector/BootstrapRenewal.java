@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.qmesh.api.MeshLabels;
 import io.qmesh.injector.certs.CaClient;
 import io.qmesh.injector.certs.IssuedCertificate;
+import io.qmesh.injector.patch.BootstrapSpec;
 import io.qmesh.injector.patch.EnvoyBootstrap;
 import io.qmesh.injector.patch.PodInjector;
 import io.qmesh.runtime.DaemonThreads;
@@ -82,12 +83,6 @@ public class BootstrapRenewal {
         renewals.shutdownNow();
     }
 
-    /** When a certificate received {@code now} is due: two thirds of the way to its expiry. */
-    public static Instant renewAt(IssuedCertificate certificate, Instant now) {
-        Duration left = Duration.between(now, certificate.notAfter());
-        return left.isNegative() ? now : now.plus(left.multipliedBy(2).dividedBy(3));
-    }
-
     /** The bootstrap Secret's entries that hold a certificate: chain, key, trust bundle. */
     public static Map<String, String> certificateFiles(IssuedCertificate certificate) {
         Map<String, String> files = new LinkedHashMap<>();
@@ -141,7 +136,7 @@ public class BootstrapRenewal {
                 return;
             }
             IssuedCertificate certificate = ca.issueBootstrap(proxy.namespace(), proxy.serviceAccount(), proxy.nodeId());
-            Instant next = renewAt(certificate, Instant.now());
+            Instant next = certificate.renewAt(Instant.now());
             secret.patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of(
                     "metadata", Map.of("annotations", Map.of(RENEW_AT, next.toString())),
                     "data", BootstrapSecrets.base64(certificateFiles(certificate)))));
@@ -198,9 +193,8 @@ public class BootstrapRenewal {
             return PodInjector.BOOTSTRAP_SECRET_PREFIX + proxyUuid;
         }
 
-        /** Envoy's node id, as {@link io.qmesh.injector.patch.BootstrapSpec#nodeId()} makes it. */
         String nodeId() {
-            return proxyUuid + "." + serviceAccount + "." + namespace;
+            return BootstrapSpec.nodeId(proxyUuid, serviceAccount, namespace);
         }
     }
 }

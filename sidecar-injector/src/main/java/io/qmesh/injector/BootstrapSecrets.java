@@ -44,7 +44,7 @@ public class BootstrapSecrets {
                 .withNewMetadata().withName(inject.secretName()).withNamespace(spec.podNamespace())
                     .addToLabels(MeshLabels.PROXY_UUID, inject.proxyUuid())
                     .addToLabels("app.kubernetes.io/managed-by", "qmesh-sidecar-injector")
-                    .addToAnnotations(BootstrapRenewal.RENEW_AT, BootstrapRenewal.renewAt(cert, Instant.now()).toString())
+                    .addToAnnotations(BootstrapRenewal.RENEW_AT, cert.renewAt(Instant.now()).toString())
                 .endMetadata()
                 .withType("Opaque")
                 .addToData(base64(Map.of(BOOTSTRAP_KEY, EnvoyBootstrap.yaml(spec))))

@@ -1,5 +1,6 @@
 package io.qmesh.injector.certs;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /** A certificate from cert-manager-svc with the key it was requested for. */
@@ -8,6 +9,16 @@ public record IssuedCertificate(String certificateChainPem, String privateKeyPem
 
     /** When to renew: two thirds into the lifetime. */
     public Instant renewAt() {
-        return notBefore.plus(java.time.Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
+        return notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
+    }
+
+    /**
+     * When to renew a certificate taken into use at {@code received}: two thirds of the way from then
+     * to its expiry. For one issued some time before (a prefetched bootstrap certificate) or with a
+     * backdated notBefore and a short lifetime, where {@link #renewAt()} could already have passed.
+     */
+    public Instant renewAt(Instant received) {
+        Duration left = Duration.between(received, notAfter);
+        return left.isNegative() ? received : received.plus(left.multipliedBy(2).dividedBy(3));
     }
 }

@@ -17,6 +17,10 @@ public record BootstrapSpec(String proxyUuid, String podName, String podNamespac
 
     /** Envoy's node id: {@code <uuid>.<service account>.<namespace>}, unique per pod. */
     public String nodeId() {
+        return nodeId(proxyUuid, serviceAccount, podNamespace);
+    }
+
+    public static String nodeId(String proxyUuid, String serviceAccount, String podNamespace) {
         return proxyUuid + "." + serviceAccount + "." + podNamespace;
     }
 }

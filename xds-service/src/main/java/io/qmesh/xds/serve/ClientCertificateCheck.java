@@ -42,50 +42,47 @@ final class ClientCertificateCheck extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        try {
-            trust.checkClientTrusted(chain, authType, engine);
-        } catch (CertificateException e) {
-            throw refused(chain, e);
-        }
+        judge(chain, () -> trust.checkClientTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        try {
-            trust.checkClientTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw refused(chain, e);
-        }
+        judge(chain, () -> trust.checkClientTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        try {
-            trust.checkClientTrusted(chain, authType);
-        } catch (CertificateException e) {
-            throw refused(chain, e);
-        }
+        judge(chain, () -> trust.checkClientTrusted(chain, authType));
     }
 
-    private CertificateException refused(X509Certificate[] chain, CertificateException e) {
-        X509Certificate leaf = chain.length == 0 ? null : chain[0];
-        String reason = reason(leaf);
-        metrics.clientCertificateRejected(reason);
-        String identity = identity(leaf);
-        if (logged.asMap().putIfAbsent(identity + " " + reason, Boolean.TRUE) == null) {
-            LOG.warnf("refused a proxy's client certificate (%s) identity=%s serial=%s valid %s..%s: %s; the same again is not "
-                    + "logged for %d minutes", reason, identity, leaf == null ? "-" : leaf.getSerialNumber().toString(16),
-                    leaf == null ? "-" : leaf.getNotBefore().toInstant(), leaf == null ? "-" : leaf.getNotAfter().toInstant(),
-                    e.getMessage(), LOG_EVERY.toMinutes());
+    private interface Check {
+        void run() throws CertificateException;
+    }
+
+    /** Runs the trust bundle's check; a refusal is counted and logged, then passed on. */
+    private void judge(X509Certificate[] chain, Check check) throws CertificateException {
+        try {
+            check.run();
+        } catch (CertificateException e) {
+            if (chain.length == 0) {
+                metrics.clientCertificateRejected("untrusted");
+                throw e;
+            }
+            X509Certificate leaf = chain[0];
+            String reason = reason(leaf);
+            metrics.clientCertificateRejected(reason);
+            String identity = identity(leaf);
+            if (logged.asMap().putIfAbsent(identity + " " + reason, Boolean.TRUE) == null) {
+                LOG.warnf("refused a proxy's client certificate (%s) identity=%s serial=%s valid %s..%s: %s; the same again"
+                        + " is not logged for %d minutes", reason, identity, leaf.getSerialNumber().toString(16),
+                        leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), e.getMessage(), LOG_EVERY.toMinutes());
+            }
+            throw e;
         }
-        return e;
     }
 
     /** Why a certificate the trust bundle refused was refused: its validity first, else its issuer. */
     static String reason(X509Certificate leaf) {
-        if (leaf == null) {
-            return "untrusted";
-        }
         try {
             leaf.checkValidity();
             return "untrusted";
@@ -97,9 +94,6 @@ final class ClientCertificateCheck extends X509ExtendedTrustManager {
     }
 
     private static String identity(X509Certificate leaf) {
-        if (leaf == null) {
-            return "-";
-        }
         try {
             Collection<List<?>> names = leaf.getSubjectAlternativeNames();
             return names == null ? leaf.getSubjectX500Principal().getName()
